@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { describeError } from './describe-error.js';
+import { errorResponse } from '../encoding/error-response.js';
+import { BedrockServiceError, toBedrockError } from '../errors/bedrock-errors.js';
+import type { Operation } from '../operations/operation-context.js';
+import { converseStreamOperation } from '../operations/runtime/converse-stream.js';
+import { converseOperation } from '../operations/runtime/converse.js';
+import { matchRoute, type OperationName } from '../router/routes.js';
+import type { HandleRequestOptions, LocalHttpRequest, LocalHttpResponse } from './http-types.js';
+import type { LocalBedrockRuntime } from './runtime.js';
+
+const OPERATIONS: Readonly<Record<OperationName, Operation>> = {
+  Converse: converseOperation,
+  ConverseStream: converseStreamOperation,
+};
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * The core: one Bedrock request in, one response out. Every front door calls this. It never throws:
+ * failures become Bedrock error responses (unknown ones `InternalServerException`, with a warning naming
+ * the cause).
+ *
+ * @example
+ * const response = await handleBedrockRequest(createRuntime(), {
+ *   method: 'POST', path: '/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse', query: {},
+ *   headers: { 'content-type': 'application/json' },
+ *   body: new TextEncoder().encode(JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Hi' }] }] })),
+ * });
+ */
+export async function handleBedrockRequest(
+  runtime: LocalBedrockRuntime,
+  request: LocalHttpRequest,
+  options: HandleRequestOptions = {},
+): Promise<LocalHttpResponse> {
+  const startedAt = performance.now();
+  const requestId = randomUUID();
+  try {
+    const route = matchRoute(request.method, request.path);
+    if (!route) {
+      throw new BedrockServiceError('ResourceNotFoundException', `No Bedrock operation matches ${request.method} ${request.path}.`);
+    }
+    const operation = OPERATIONS[route.operation];
+    return await operation({ runtime, request, labels: route.labels, signal: options.signal ?? NEVER_ABORTED, requestId, startedAt });
+  } catch (error) {
+    const bedrockError = toBedrockError(error);
+    if (bedrockError !== error) runtime.logger.warn(`[local-bedrock] ${request.method} ${request.path} failed unexpectedly: ${describeError(error)}`);
+    return errorResponse(bedrockError, requestId);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The HTTP-shaped values the core speaks. Every front door converts its own request type to a
+ * `LocalHttpRequest` and writes a `LocalHttpResponse` back, so no feature lives in a door.
+ */
+
+/** A request as the core sees it. Header names are lower-case. */
+export interface LocalHttpRequest {
+  /** Upper-case method, e.g. `POST`. */
+  method: string;
+  /** The raw, still percent-encoded path, without the query string. */
+  path: string;
+  /** Query parameters, already decoded. */
+  query: Record<string, string | string[] | undefined>;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** The request body; empty when there is none. */
+  body: Uint8Array;
+}
+
+/** A response body: bytes, or an event stream delivered frame by frame. */
+export type LocalHttpBody = Uint8Array | AsyncIterable<Uint8Array>;
+
+/** A response as the core produces it. */
+export interface LocalHttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: LocalHttpBody;
+}
+
+/** Options a front door passes along with each request. */
+export interface HandleRequestOptions {
+  /** Aborts the request: the backend call is cancelled and a stream ends. */
+  signal?: AbortSignal;
+}

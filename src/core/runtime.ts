@@ -1,0 +1,94 @@
+import { createOllamaBackend, type OllamaBackendOptions } from '../backends/ollama/ollama-backend.js';
+import { createScriptedBackend, type ScriptedBackend } from '../backends/scripted/scripted-backend.js';
+import type { ScriptedReplySource, ScriptedRule } from '../backends/scripted/script.js';
+import type { ChatBackend } from '../backends/types.js';
+import { createModelRegistry, type ModelRegistry, type ModelRegistryOptions } from '../models/registry.js';
+import { defaultLogger, type LocalBedrockLogger } from './logger.js';
+
+/** Backends that can be chosen by name (option `backend` or `LOCAL_BEDROCK_BACKEND`). */
+export type BackendName = 'scripted' | 'ollama';
+
+/** Options of one local Bedrock instance. */
+export interface LocalBedrockOptions extends ModelRegistryOptions {
+  /**
+   * What answers: a backend object, or a name. Default: `LOCAL_BEDROCK_BACKEND`, else `scripted`.
+   */
+  backend?: ChatBackend | BackendName;
+  /** Replies the default scripted backend gives in order (ignored by other backends). */
+  responses?: ScriptedReplySource[];
+  /** Rules of the default scripted backend (ignored by other backends). */
+  rules?: ScriptedRule[];
+  /** Options for the Ollama backend when it is chosen by name. */
+  ollama?: OllamaBackendOptions;
+  /** Receives warnings; defaults to one line on stderr per warning. */
+  logger?: LocalBedrockLogger;
+}
+
+const RUNTIME_MARKER = Symbol.for('local-bedrock.LocalBedrockRuntime');
+
+/**
+ * The state one local Bedrock owns: its backend, model registry and logger. Two runtimes share nothing; one
+ * runtime may serve several SDK clients.
+ */
+export interface LocalBedrockRuntime {
+  readonly [RUNTIME_MARKER]: true;
+  readonly backend: ChatBackend;
+  readonly models: ModelRegistry;
+  readonly logger: LocalBedrockLogger;
+  /** The scripted backend, when it is the one answering, for scripting replies after creation. */
+  readonly scripted: ScriptedBackend | undefined;
+  /** Releases the backend's resources. */
+  dispose(): Promise<void>;
+}
+
+/** Whether a value is a runtime made by `createRuntime` (of any copy of this package). */
+export function isRuntime(value: unknown): value is LocalBedrockRuntime {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[RUNTIME_MARKER] === true;
+}
+
+function chooseBackend(options: LocalBedrockOptions, env: Readonly<Record<string, string | undefined>>): ChatBackend {
+  const choice = options.backend ?? env.LOCAL_BEDROCK_BACKEND?.trim() ?? 'scripted';
+  if (typeof choice === 'object') return choice;
+  switch (choice) {
+    case '':
+    case 'scripted':
+      return createScriptedBackend({ responses: options.responses, rules: options.rules });
+    case 'ollama':
+      return createOllamaBackend({ host: env.OLLAMA_HOST, env, ...options.ollama });
+    default:
+      throw new Error(`[local-bedrock] Unknown backend "${choice}". Use "scripted" or "ollama", or pass a backend object.`);
+  }
+}
+
+/**
+ * Creates the state of one local Bedrock. Front doors create one for you; create it yourself to share it
+ * between clients (e.g. a runtime and a control-plane client) or to script it after creation.
+ *
+ * @example
+ * const runtime = createRuntime({ responses: [{ text: 'Hello!' }] });
+ * client.middlewareStack.use(localBedrock(runtime));
+ */
+export function createRuntime(options: LocalBedrockOptions = {}): LocalBedrockRuntime {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? defaultLogger;
+  const backend = chooseBackend(options, env);
+  const isScripted = backend.name === 'scripted' && 'enqueue' in backend;
+  if (!isScripted && (options.responses || options.rules)) {
+    logger.warn(`[local-bedrock] "responses" and "rules" script the scripted backend; the ${backend.name} backend ignores them.`);
+  }
+  return {
+    [RUNTIME_MARKER]: true,
+    backend,
+    models: createModelRegistry({ ...options, env }),
+    logger,
+    scripted: isScripted ? (backend as ScriptedBackend) : undefined,
+    async dispose() {
+      await backend.dispose?.();
+    },
+  };
+}
+
+/** A runtime as given, or a new one from options. */
+export function toRuntime(optionsOrRuntime: LocalBedrockOptions | LocalBedrockRuntime | undefined): LocalBedrockRuntime {
+  return isRuntime(optionsOrRuntime) ? optionsOrRuntime : createRuntime(optionsOrRuntime);
+}

@@ -1,0 +1,47 @@
+// Front doors
+export { localBedrock, LOCAL_BEDROCK_MIDDLEWARE_NAME } from './front-doors/middleware.js';
+export type { LocalBedrockPlugin } from './front-doors/middleware.js';
+export { LocalBedrockHandler } from './front-doors/request-handler.js';
+export type { LocalBedrockHandlerConfig } from './front-doors/request-handler.js';
+
+// Core
+export { createRuntime, isRuntime } from './core/runtime.js';
+export type { BackendName, LocalBedrockOptions, LocalBedrockRuntime } from './core/runtime.js';
+export { handleBedrockRequest } from './core/handle-request.js';
+export type { HandleRequestOptions, LocalHttpBody, LocalHttpRequest, LocalHttpResponse } from './core/http-types.js';
+export type { LocalBedrockLogger } from './core/logger.js';
+
+// Backends
+export { createScriptedBackend } from './backends/scripted/scripted-backend.js';
+export type { ScriptedBackend, ScriptedBackendOptions } from './backends/scripted/scripted-backend.js';
+export type { ScriptedError, ScriptedMatch, ScriptedReply, ScriptedReplySource, ScriptedRule, ScriptedToolUse } from './backends/scripted/script.js';
+export { createOllamaBackend } from './backends/ollama/ollama-backend.js';
+export type { OllamaBackend, OllamaBackendOptions, OllamaPullProgress } from './backends/ollama/ollama-backend.js';
+export type { BackendCallOptions, ChatBackend } from './backends/types.js';
+export { collectChatStream } from './chat/stream.js';
+export type {
+  ChatMediaSource,
+  ChatMessage,
+  ChatOutputPart,
+  ChatPart,
+  ChatReasoning,
+  ChatRequest,
+  ChatResponse,
+  ChatStopReason,
+  ChatStreamEvent,
+  ChatTool,
+  ChatToolChoice,
+  ChatToolResultPart,
+  ChatUsage,
+  JsonSchema,
+} from './chat/types.js';
+
+// Models
+export { createModelRegistry } from './models/registry.js';
+export type { ModelRegistry, ModelRegistryOptions, ResolvedModel } from './models/registry.js';
+export type { ModelMap } from './models/model-map.js';
+export type { ModelFamily, ModelKind } from './models/catalog.js';
+
+// Errors
+export { BedrockServiceError, BEDROCK_ERROR_NAMES } from './errors/bedrock-errors.js';
+export type { BedrockErrorName, BedrockFault } from './errors/bedrock-errors.js';

@@ -1,0 +1,66 @@
+import type { ChatStreamEvent } from '../../chat/types.js';
+import { parseConverseRequest } from '../../codecs/converse-request.js';
+import { ConverseStreamEncoder } from '../../codecs/converse-stream-encoder.js';
+import { streamExceptionFrame } from '../../encoding/error-response.js';
+import { toBedrockError } from '../../errors/bedrock-errors.js';
+import { describeError } from '../../core/describe-error.js';
+import type { LocalBedrockLogger } from '../../core/logger.js';
+import type { Operation } from '../operation-context.js';
+import { readJsonBody } from '../read-json-body.js';
+
+/** The exception members of ConverseStream's output union. */
+const CONVERSE_STREAM_EXCEPTIONS = new Set([
+  'InternalServerException',
+  'ModelStreamErrorException',
+  'ValidationException',
+  'ThrottlingException',
+  'ServiceUnavailableException',
+]);
+
+/**
+ * `POST /model/{modelId}/converse-stream`. Errors before the model accepts the request are HTTP errors;
+ * after that, an exception frame ends the stream (HTTP status stays 200), as on Bedrock.
+ */
+export const converseStreamOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
+  const model = runtime.models.resolve(labels.modelId!);
+  const parsed = parseConverseRequest(readJsonBody(request.body), model, 'ConverseStream');
+  // The backend gets its own signal so that a consumer who stops reading cancels the upstream call too.
+  const backendAbort = new AbortController();
+  const forwardAbort = () => backendAbort.abort(signal.reason);
+  signal.addEventListener('abort', forwardAbort, { once: true });
+  let events: AsyncIterable<ChatStreamEvent>;
+  try {
+    events = await runtime.backend.chatStream(parsed.chat, { signal: backendAbort.signal });
+  } catch (error) {
+    signal.removeEventListener('abort', forwardAbort);
+    throw error;
+  }
+  const encoder = new ConverseStreamEncoder(model, parsed.response, startedAt);
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': requestId },
+    body: encodeStream(events, encoder, backendAbort, runtime.logger, () => signal.removeEventListener('abort', forwardAbort)),
+  };
+};
+
+async function* encodeStream(
+  events: AsyncIterable<ChatStreamEvent>,
+  encoder: ConverseStreamEncoder,
+  backendAbort: AbortController,
+  logger: LocalBedrockLogger,
+  cleanUp: () => void,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield encoder.start();
+    for await (const event of events) yield* encoder.encode(event);
+  } catch (error) {
+    // A consumer that went away needs no exception frame; anyone still reading gets one.
+    if (backendAbort.signal.aborted) return;
+    const bedrockError = toBedrockError(error);
+    if (bedrockError !== error) logger.warn(`[local-bedrock] ConverseStream failed unexpectedly: ${describeError(error)}`);
+    yield streamExceptionFrame(bedrockError, CONVERSE_STREAM_EXCEPTIONS);
+  } finally {
+    backendAbort.abort();
+    cleanUp();
+  }
+}

@@ -1,0 +1,13 @@
+import { parseConverseRequest } from '../../codecs/converse-request.js';
+import { converseResponseBody } from '../../codecs/converse-response.js';
+import { jsonResponse } from '../../encoding/json-response.js';
+import type { Operation } from '../operation-context.js';
+import { readJsonBody } from '../read-json-body.js';
+
+/** `POST /model/{modelId}/converse`: one answer as JSON. */
+export const converseOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
+  const model = runtime.models.resolve(labels.modelId!);
+  const parsed = parseConverseRequest(readJsonBody(request.body), model, 'Converse');
+  const answer = await runtime.backend.chat(parsed.chat, { signal });
+  return jsonResponse(converseResponseBody(answer, model, parsed.response, performance.now() - startedAt), requestId);
+};
