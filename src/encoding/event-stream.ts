@@ -94,9 +94,14 @@ export function paddedJson(payload: Record<string, unknown>): Uint8Array {
   return encoder.encode(padded);
 }
 
+/** One `event` frame carrying an already serialized payload. */
+export function encodeEventFrame(eventType: string, payload: Uint8Array): Uint8Array {
+  return encodeFrame(headersForEvent(eventType), payload);
+}
+
 /** One `event` frame whose payload is `payload` as padded JSON. */
 export function eventFrame(eventType: string, payload: Record<string, unknown>): Uint8Array {
-  return encodeFrame(headersForEvent(eventType), paddedJson(payload));
+  return encodeEventFrame(eventType, paddedJson(payload));
 }
 
 /** One `exception` frame, e.g. `exceptionFrame('throttlingException', {message})`. */

@@ -1,12 +1,25 @@
-import { HttpRequest } from '@smithy/protocol-http';
-import type { DeserializeHandler, DeserializeHandlerArguments, DeserializeHandlerOutput, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
-import { handleBedrockRequest } from '../core/handle-request.js';
+import type {
+  DeserializeHandler,
+  DeserializeHandlerArguments,
+  DeserializeHandlerOutput,
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  InitializeHandlerOutput,
+  MetadataBearer,
+  Pluggable,
+} from '@smithy/types';
 import { toRuntime, type LocalBedrockOptions, type LocalBedrockRuntime } from '../core/runtime.js';
-import { fromSmithyRequest, toSmithyResponse } from '../http/smithy.js';
+import { answerSmithyRequest, isSmithyHttpRequest } from '../http/smithy.js';
 import { toAbortSignal, type AbortSignalLike } from './abort-signal.js';
 
-/** The name under which the middleware sits in a client's stack. */
+/** The name under which the answering middleware sits in a client's stack. */
 export const LOCAL_BEDROCK_MIDDLEWARE_NAME = 'localBedrockMiddleware';
+const STREAM_RELEASE_MIDDLEWARE_NAME = 'localBedrockStreamReleaseMiddleware';
+
+/** Where the answering middleware leaves the way to release the backend once the reader of a stream is gone. */
+const RELEASE_STREAM = Symbol('local-bedrock.releaseStream');
+type ReleasableContext = HandlerExecutionContext & { [RELEASE_STREAM]?: () => void };
 
 /** The plugin `localBedrock()` returns: usable with `client.middlewareStack.use()`, with its runtime exposed. */
 export interface LocalBedrockPlugin extends Pluggable<object, MetadataBearer> {
@@ -20,9 +33,37 @@ function smithyAbortSignal(context: HandlerExecutionContext): AbortSignal | unde
 }
 
 /**
+ * Wraps an output's event stream so that a reader who stops early (`break`) releases the backend call. The
+ * SDK's own stream never tells its source, so without this the backend would go on generating.
+ */
+function releaseOnEarlyReturn(output: unknown, release: () => void): void {
+  const holder = output as { stream?: AsyncIterable<unknown> } | undefined;
+  const stream = holder?.stream;
+  if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') return;
+  holder.stream = {
+    [Symbol.asyncIterator]() {
+      const iterator = stream[Symbol.asyncIterator]();
+      return {
+        next: () => iterator.next(),
+        return: async (value?: unknown) => {
+          release();
+          return (await iterator.return?.(value)) ?? { done: true, value };
+        },
+        throw: async (error?: unknown) => {
+          release();
+          if (iterator.throw) return iterator.throw(error);
+          throw error;
+        },
+      };
+    },
+  };
+}
+
+/**
  * Answers a client's Bedrock requests locally. Adds one middleware right after the SDK's deserializer, so
  * the SDK's serializer, signer, retry strategy, error deserializer and event-stream unmarshaller all run on
- * the bytes local-bedrock produces; the request never reaches the network.
+ * the bytes local-bedrock produces; the request never reaches the network. A second, initialize-step
+ * middleware only releases the backend when a stream's reader stops early.
  *
  * Give the client a region and static credentials: the request is signed before it is answered.
  *
@@ -33,22 +74,28 @@ function smithyAbortSignal(context: HandlerExecutionContext): AbortSignal | unde
  */
 export function localBedrock(optionsOrRuntime?: LocalBedrockOptions | LocalBedrockRuntime): LocalBedrockPlugin {
   const runtime = toRuntime(optionsOrRuntime);
-  const middleware =
-    <Output extends object>(_next: DeserializeHandler<object, Output>, context: HandlerExecutionContext): DeserializeHandler<object, Output> =>
+  const answer =
+    <Output extends object>(_next: DeserializeHandler<object, Output>, context: ReleasableContext): DeserializeHandler<object, Output> =>
     async (args: DeserializeHandlerArguments<object>): Promise<DeserializeHandlerOutput<Output>> => {
-      if (!HttpRequest.isInstance(args.request)) throw new TypeError('local-bedrock expected an HTTP request from the SDK.');
-      const response = await handleBedrockRequest(runtime, fromSmithyRequest(args.request), { signal: smithyAbortSignal(context) });
-      return { response: toSmithyResponse(response) };
+      if (!isSmithyHttpRequest(args.request)) throw new TypeError('local-bedrock expected an HTTP request from the SDK.');
+      const consumerGone = new AbortController();
+      context[RELEASE_STREAM] = () => consumerGone.abort();
+      const response = await answerSmithyRequest(runtime, args.request, { callerSignal: smithyAbortSignal(context), consumerGone: consumerGone.signal });
+      return { response };
+    };
+  const releaseStreams =
+    <Output extends MetadataBearer>(next: InitializeHandler<object, Output>, context: ReleasableContext): InitializeHandler<object, Output> =>
+    async (args: InitializeHandlerArguments<object>): Promise<InitializeHandlerOutput<Output>> => {
+      const result = await next(args);
+      const release = context[RELEASE_STREAM];
+      if (release) releaseOnEarlyReturn(result.output, release);
+      return result;
     };
   return {
     runtime,
     applyToStack(stack) {
-      stack.addRelativeTo(middleware, {
-        name: LOCAL_BEDROCK_MIDDLEWARE_NAME,
-        relation: 'after',
-        toMiddleware: 'deserializerMiddleware',
-        override: true,
-      });
+      stack.addRelativeTo(answer, { name: LOCAL_BEDROCK_MIDDLEWARE_NAME, relation: 'after', toMiddleware: 'deserializerMiddleware', override: true });
+      stack.add(releaseStreams, { name: STREAM_RELEASE_MIDDLEWARE_NAME, step: 'initialize', priority: 'high', override: true });
     },
   };
 }

@@ -1,8 +1,7 @@
 import type { HttpHandler, HttpHandlerOptions } from '@smithy/protocol-http';
 import type { HttpRequest, HttpResponse } from '@smithy/protocol-http';
-import { handleBedrockRequest } from '../core/handle-request.js';
 import { toRuntime, type LocalBedrockOptions, type LocalBedrockRuntime } from '../core/runtime.js';
-import { fromSmithyRequest, toSmithyResponse } from '../http/smithy.js';
+import { answerSmithyRequest } from '../http/smithy.js';
 import { toAbortSignal, type AbortSignalLike } from './abort-signal.js';
 
 /** Configuration a `LocalBedrockHandler` keeps; it needs none, but the SDK's handler contract asks for a place. */
@@ -10,7 +9,9 @@ export type LocalBedrockHandlerConfig = Record<string, unknown>;
 
 /**
  * An SDK `requestHandler` that answers Bedrock requests locally instead of sending them. Honours the
- * `abortSignal` passed to `client.send()`: the backend call is cancelled and a stream ends.
+ * `abortSignal` passed to `client.send()`: the backend call is cancelled and a stream ends. (The SDK does
+ * not tell a request handler when a stream's reader stops early; pass an `abortSignal` to cancel then, or
+ * use the `localBedrock()` middleware, which sees it.)
  *
  * @example
  * const client = new BedrockRuntimeClient({
@@ -31,9 +32,7 @@ export class LocalBedrockHandler implements HttpHandler<LocalBedrockHandlerConfi
   /** Answers one request. */
   async handle(request: HttpRequest, options: HttpHandlerOptions = {}): Promise<{ response: HttpResponse }> {
     const signal = toAbortSignal(options.abortSignal as AbortSignalLike | undefined);
-    if (signal?.aborted) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
-    const response = await handleBedrockRequest(this.runtime, fromSmithyRequest(request), { signal });
-    return { response: toSmithyResponse(response) };
+    return { response: await answerSmithyRequest(this.runtime, request, { callerSignal: signal }) };
   }
 
   /** Part of the SDK's handler contract. */

@@ -77,6 +77,18 @@ function isModelMissing(error: unknown): boolean {
   return isResponseError(error) && error.status_code === 404 && /not found/i.test(error.error);
 }
 
+/**
+ * The client throws a plain `Error` for an `{"error": …}` line mid-stream and for a stream that ends without
+ * `done`: the model failed while answering, which Bedrock reports as `ModelStreamErrorException`.
+ */
+function modelStreamError(error: unknown): unknown {
+  if (!(error instanceof Error) || error.constructor !== Error) return error;
+  return new BedrockServiceError('ModelStreamErrorException', `The model returned an error: ${error.message}`, {
+    members: { originalMessage: error.message },
+    cause: error,
+  });
+}
+
 function mapStopReason(doneReason: string | undefined, sawToolCall: boolean): ChatStopReason {
   if (doneReason === 'length') return 'max_tokens';
   return sawToolCall ? 'tool_use' : 'end_turn';
@@ -206,7 +218,7 @@ export function createOllamaBackend(options: OllamaBackendOptions = {}): OllamaB
       ...(options.keepAlive !== undefined ? { keep_alive: options.keepAlive } : {}),
     };
     const upstream = await startChat(ollamaRequest, callOptions.signal);
-    return translateStream(upstream, request, forced, (error) => toBedrockError(error, request.backendModel));
+    return translateStream(upstream, request, forced, (error) => toBedrockError(modelStreamError(error), request.backendModel));
   }
 
   return {
@@ -215,7 +227,13 @@ export function createOllamaBackend(options: OllamaBackendOptions = {}): OllamaB
     prepare,
     chatStream,
     async chat(request, callOptions) {
-      return collectChatStream(await chatStream(request, callOptions));
+      try {
+        return await collectChatStream(await chatStream(request, callOptions));
+      } catch (error) {
+        // Converse has no ModelStreamErrorException; a model that fails while answering is a ModelErrorException there.
+        if (!BedrockServiceError.isInstance(error) || error.name !== 'ModelStreamErrorException') throw error;
+        throw new BedrockServiceError('ModelErrorException', error.message, { members: { resourceName: request.backendModel }, cause: error });
+      }
     },
     async dispose() {
       await Promise.allSettled([...pulling.values()]);
