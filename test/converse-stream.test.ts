@@ -59,7 +59,7 @@ describe.each(FRONT_DOORS)('ConverseStream through the %s door', (door) => {
       .filter((event) => event.contentBlockDelta?.contentBlockIndex === 1)
       .map((event) => event.contentBlockDelta!.delta!.toolUse!.input)
       .join('');
-    expect(JSON.parse(input)).toEqual({ city: 'Seattle', days: 1 });
+    expect(JSON.parse(input)).toEqual({ city: 'Rome', days: 1 });
     expect(events.filter((event) => event.contentBlockStop).map((event) => event.contentBlockStop!.contentBlockIndex)).toEqual([0, 1]);
     expect(events.at(-2)!.messageStop!.stopReason).toBe('tool_use');
   });

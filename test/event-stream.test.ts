@@ -97,7 +97,8 @@ describe('the SDK decoding local-bedrock’s streams', () => {
   it('rejects a frame whose payload was corrupted, and a truncated last frame', async () => {
     const frames = await capturedFrames();
     const corrupted = Buffer.concat(frames);
-    corrupted[frames[0]!.length + 20] ^= 0xff;
+    const position = frames[0]!.length + 20;
+    corrupted.writeUInt8(corrupted.readUInt8(position) ^ 0xff, position);
     await expect(collectEvents((await replayingClient(corrupted, () => 64).send(command())).stream)).rejects.toThrow(/checksum/i);
     const truncated = Buffer.concat(frames).subarray(0, -5);
     await expect(collectEvents((await replayingClient(truncated, () => 64).send(command())).stream)).rejects.toThrow(/Truncated/);

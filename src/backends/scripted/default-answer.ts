@@ -22,6 +22,20 @@ const SENTENCES = [
   'This text stands in for what a real model would write.',
 ];
 
+/** Property names whose value a prompt usually names: "the weather in Paris" → `city: "Paris"`. */
+const PLACE_LIKE_PROPERTIES = /^(city|location|place|country|region|town|destination|name|query|topic|symbol|ticker)$/i;
+
+/** Capitalized words that do not start a sentence: the proper nouns a model would pick up from the prompt. */
+function properNouns(prompt: string): string[] {
+  return [...prompt.matchAll(/(?<![.!?]\s*|^\s*)\b\p{Lu}[\p{L}\p{M}-]+(?:\s+\p{Lu}[\p{L}\p{M}-]+)*/gu)].map((match) => match[0]);
+}
+
+/** A tool call's input: valid against the tool's schema, with names from the prompt where they fit. */
+function toolInput(tool: ChatTool, prompt: string): unknown {
+  const [noun] = properNouns(prompt);
+  return exampleForSchema(tool.inputSchema, { stringFor: (property) => (noun !== undefined && PLACE_LIKE_PROPERTIES.test(property) ? noun : undefined) });
+}
+
 function excerpt(text: string, length = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= length ? flat : `${flat.slice(0, length - 1)}…`;
@@ -75,11 +89,11 @@ export function defaultAnswer(request: ChatRequest): ScriptedReply {
   const choice = request.toolChoice;
   if (!summary && request.tools.length > 0 && choice && choice.type !== 'auto') {
     const tool = choice.type === 'tool' ? request.tools.find((candidate) => candidate.name === choice.name) : (toolNamedIn(prompt, request.tools) ?? request.tools[0]);
-    if (tool) return { ...reply, toolUse: { name: tool.name, input: exampleForSchema(tool.inputSchema) } };
+    if (tool) return { ...reply, toolUse: { name: tool.name, input: toolInput(tool, prompt) } };
   }
   if (!summary && request.tools.length > 0) {
     const tool = toolNamedIn(prompt, request.tools);
-    if (tool) return { ...reply, text: `I will use the ${tool.name} tool.`, toolUse: { name: tool.name, input: exampleForSchema(tool.inputSchema) } };
+    if (tool) return { ...reply, text: `I will use the ${tool.name} tool.`, toolUse: { name: tool.name, input: toolInput(tool, prompt) } };
   }
   if (request.responseSchema) return { ...reply, text: JSON.stringify(exampleForSchema(request.responseSchema)) };
   return { ...reply, text: summary ?? prose(prompt, digest) };

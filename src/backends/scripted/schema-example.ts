@@ -6,8 +6,18 @@ import type { JsonSchema } from '../../chat/types.js';
  * `required`, `enum`, `const`, `default`, `examples`, `items`, `min*`/`max*`, `format`, `anyOf`/`oneOf`/
  * `allOf` and local `$ref`s.
  */
-export function exampleForSchema(schema: unknown, name = 'value'): unknown {
-  return example(schema, name, schema, 0);
+export function exampleForSchema(schema: unknown, options: ExampleOptions = {}): unknown {
+  return example(schema, 'value', { root: schema, ...options }, 0);
+}
+
+/** Options for `exampleForSchema`. */
+export interface ExampleOptions {
+  /** A value for a string property, by property name, e.g. a city named in the prompt; `undefined` to use the default. */
+  stringFor?: (propertyName: string) => string | undefined;
+}
+
+interface ExampleContext extends ExampleOptions {
+  root: unknown;
 }
 
 const MAX_DEPTH = 8;
@@ -47,27 +57,27 @@ function resolveRef(reference: string, root: unknown): unknown {
   return node ?? {};
 }
 
-function example(schemaValue: unknown, name: string, root: unknown, depth: number): unknown {
+function example(schemaValue: unknown, name: string, context: ExampleContext, depth: number): unknown {
   if (typeof schemaValue !== 'object' || schemaValue === null || depth > MAX_DEPTH) return null;
   const schema = schemaValue as JsonSchema;
-  if (typeof schema.$ref === 'string') return example(resolveRef(schema.$ref, root), name, root, depth + 1);
+  if (typeof schema.$ref === 'string') return example(resolveRef(schema.$ref, context.root), name, context, depth + 1);
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   if ('default' in schema) return schema.default;
   if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
   const alternatives = (schema.anyOf ?? schema.oneOf) as unknown[] | undefined;
-  if (Array.isArray(alternatives) && alternatives.length > 0) return example(alternatives[0], name, root, depth + 1);
+  if (Array.isArray(alternatives) && alternatives.length > 0) return example(alternatives[0], name, context, depth + 1);
   if (Array.isArray(schema.allOf)) {
-    const merged = schema.allOf.map((part) => example(part, name, root, depth + 1));
+    const merged = schema.allOf.map((part) => example(part, name, context, depth + 1));
     return merged.every((part) => typeof part === 'object' && part !== null && !Array.isArray(part)) ? Object.assign({}, ...merged) : merged[0];
   }
   switch (schemaType(schema)) {
     case 'object':
-      return objectExample(schema, root, depth);
+      return objectExample(schema, context, depth);
     case 'array':
-      return arrayExample(schema, name, root, depth);
+      return arrayExample(schema, name, context, depth);
     case 'string':
-      return stringExample(schema, name);
+      return stringExample(schema, name, context);
     case 'integer':
       return numberExample(schema, true);
     case 'number':
@@ -90,25 +100,25 @@ function schemaType(schema: JsonSchema): string | undefined {
   return undefined;
 }
 
-function objectExample(schema: JsonSchema, root: unknown, depth: number): Record<string, unknown> {
+function objectExample(schema: JsonSchema, context: ExampleContext, depth: number): Record<string, unknown> {
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   const result: Record<string, unknown> = {};
-  for (const [key, propertySchema] of Object.entries(properties)) result[key] = example(propertySchema, key, root, depth + 1);
+  for (const [key, propertySchema] of Object.entries(properties)) result[key] = example(propertySchema, key, context, depth + 1);
   // A required key without a property schema still has to be present.
   for (const key of (schema.required as string[] | undefined) ?? []) if (!(key in result)) result[key] = `example ${key}`;
   return result;
 }
 
-function arrayExample(schema: JsonSchema, name: string, root: unknown, depth: number): unknown[] {
+function arrayExample(schema: JsonSchema, name: string, context: ExampleContext, depth: number): unknown[] {
   const count = Math.max(1, Number(schema.minItems ?? 1));
   const limited = schema.maxItems === undefined ? count : Math.min(count, Number(schema.maxItems));
-  if (Array.isArray(schema.prefixItems)) return schema.prefixItems.map((item) => example(item, name, root, depth + 1));
-  return Array.from({ length: limited }, () => example(schema.items ?? {}, name, root, depth + 1));
+  if (Array.isArray(schema.prefixItems)) return schema.prefixItems.map((item) => example(item, name, context, depth + 1));
+  return Array.from({ length: limited }, () => example(schema.items ?? {}, name, context, depth + 1));
 }
 
-function stringExample(schema: JsonSchema, name: string): string {
+function stringExample(schema: JsonSchema, name: string, context: ExampleContext): string {
   const format = typeof schema.format === 'string' ? FORMAT_STRINGS[schema.format] : undefined;
-  let text = format ?? NAMED_STRINGS[name.toLowerCase()] ?? `example ${name}`;
+  let text = format ?? context.stringFor?.(name) ?? NAMED_STRINGS[name.toLowerCase()] ?? `example ${name}`;
   const minLength = Number(schema.minLength ?? 0);
   const maxLength = schema.maxLength === undefined ? Infinity : Number(schema.maxLength);
   if (text.length < minLength) text = text.padEnd(minLength, 'x');
