@@ -62,6 +62,17 @@ async function capturedFrames(): Promise<Uint8Array[]> {
   return frames;
 }
 
+/** Splits concatenated event-stream bytes into frames by their length prelude. */
+function splitFrames(bytes: Uint8Array): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.length; ) {
+    const length = new DataView(bytes.buffer, bytes.byteOffset + offset).getUint32(0);
+    frames.push(bytes.subarray(offset, offset + length));
+    offset += length;
+  }
+  return frames;
+}
+
 /** A client whose handler replays the given bytes in the given chunk sizes. */
 function replayingClient(bytes: Uint8Array, chunkSizes: (index: number) => number): BedrockRuntimeClient {
   const handler = new LocalBedrockHandler();
@@ -84,10 +95,11 @@ const command = () => new ConverseStreamCommand({ modelId: 'anthropic.claude-3-h
 
 describe('the SDK decoding local-bedrock’s streams', () => {
   it('decodes frames split at every kind of boundary into the same events', async () => {
-    const frames = await capturedFrames();
-    const whole = Buffer.concat(frames);
+    const whole = Buffer.concat(await capturedFrames());
+    const frames = splitFrames(whole);
     const expected = await collectEvents((await replayingClient(whole, () => whole.length).send(command())).stream);
     expect(expected.length).toBe(frames.length);
+    expect(frames.every((frame) => codec.decode(frame).headers[':message-type']?.value === 'event')).toBe(true);
     for (const sizes of [() => 1, (index: number) => 1 + ((index * 7) % 13), () => 117, () => frames[0]!.length + 3]) {
       const events: ConverseStreamOutput[] = await collectEvents((await replayingClient(whole, sizes).send(command())).stream);
       expect(events).toEqual(expected);

@@ -25,6 +25,11 @@ export interface LocalHttpResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: LocalHttpBody;
+  /**
+   * For a streamed body: ends the work behind it (the backend call). Doors call it when the reader goes
+   * away — a reader that stops pulling would otherwise leave the backend waiting forever.
+   */
+  cancel?: () => void;
 }
 
 /** Options a front door passes along with each request. */

@@ -78,9 +78,8 @@ export function localBedrock(optionsOrRuntime?: LocalBedrockOptions | LocalBedro
     <Output extends object>(_next: DeserializeHandler<object, Output>, context: ReleasableContext): DeserializeHandler<object, Output> =>
     async (args: DeserializeHandlerArguments<object>): Promise<DeserializeHandlerOutput<Output>> => {
       if (!isSmithyHttpRequest(args.request)) throw new TypeError('local-bedrock expected an HTTP request from the SDK.');
-      const consumerGone = new AbortController();
-      context[RELEASE_STREAM] = () => consumerGone.abort();
-      const response = await answerSmithyRequest(runtime, args.request, { callerSignal: smithyAbortSignal(context), consumerGone: consumerGone.signal });
+      const { response, release } = await answerSmithyRequest(runtime, args.request, smithyAbortSignal(context));
+      context[RELEASE_STREAM] = release;
       return { response };
     };
   const releaseStreams =

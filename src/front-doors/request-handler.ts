@@ -32,7 +32,8 @@ export class LocalBedrockHandler implements HttpHandler<LocalBedrockHandlerConfi
   /** Answers one request. */
   async handle(request: HttpRequest, options: HttpHandlerOptions = {}): Promise<{ response: HttpResponse }> {
     const signal = toAbortSignal(options.abortSignal as AbortSignalLike | undefined);
-    return { response: await answerSmithyRequest(this.runtime, request, { callerSignal: signal }) };
+    const { response } = await answerSmithyRequest(this.runtime, request, signal);
+    return { response };
   }
 
   /** Part of the SDK's handler contract. */

@@ -38,40 +38,33 @@ function abortError(): Error {
   return Object.assign(new Error('Request aborted'), { name: 'AbortError' });
 }
 
-/** How the caller of one request can end it early. */
-export interface SmithyCancellation {
-  /** The `abortSignal` given to `client.send()`: ends the backend call and fails the stream being read. */
-  callerSignal?: AbortSignal;
-  /** Fires when the consumer stopped reading a stream: ends the backend call quietly. */
-  consumerGone?: AbortSignal;
+/** An answered request: the SDK response, and for streams a way to end the backend work behind it. */
+export interface SmithyAnswer {
+  response: HttpResponse;
+  /** Ends the backend call behind a streamed body; a no-op for other responses. */
+  release: () => void;
 }
 
+const NOTHING_TO_RELEASE = () => {};
+
 /**
- * Answers one SDK request through the core, for both in-process doors. The core's signal fires when the
- * caller aborts, when the consumer stops reading, or when the SDK destroys the body, so the backend call
- * never outlives its reader; a caller's abort also fails the stream, as a real connection reset would.
+ * Answers one SDK request through the core, for both in-process doors. A streamed body's backend call ends
+ * when the SDK destroys the body or the caller aborts; a caller's abort also fails the stream, as a real
+ * connection reset would.
  */
-export async function answerSmithyRequest(runtime: LocalBedrockRuntime, request: HttpRequest, cancellation: SmithyCancellation = {}): Promise<HttpResponse> {
-  const { callerSignal, consumerGone } = cancellation;
+export async function answerSmithyRequest(runtime: LocalBedrockRuntime, request: HttpRequest, callerSignal: AbortSignal | undefined): Promise<SmithyAnswer> {
   if (callerSignal?.aborted) throw abortError();
-  const requestAbort = new AbortController();
-  const abortRequest = () => requestAbort.abort();
-  callerSignal?.addEventListener('abort', abortRequest, { once: true });
-  consumerGone?.addEventListener('abort', abortRequest, { once: true });
-  const response = await handleBedrockRequest(runtime, fromSmithyRequest(request), { signal: requestAbort.signal });
-  if (response.body instanceof Uint8Array) {
-    callerSignal?.removeEventListener('abort', abortRequest);
-    consumerGone?.removeEventListener('abort', abortRequest);
-    return new HttpResponse({ statusCode: response.statusCode, headers: response.headers, body: response.body });
+  const answer = await handleBedrockRequest(runtime, fromSmithyRequest(request), { signal: callerSignal });
+  if (answer.body instanceof Uint8Array) {
+    return { response: new HttpResponse({ statusCode: answer.statusCode, headers: answer.headers, body: answer.body }), release: NOTHING_TO_RELEASE };
   }
-  const body = Readable.from(response.body, { objectMode: false });
+  const release = answer.cancel ?? NOTHING_TO_RELEASE;
+  const body = Readable.from(answer.body, { objectMode: false });
   const failOnCallerAbort = () => body.destroy(abortError());
   callerSignal?.addEventListener('abort', failOnCallerAbort, { once: true });
   body.once('close', () => {
-    callerSignal?.removeEventListener('abort', abortRequest);
     callerSignal?.removeEventListener('abort', failOnCallerAbort);
-    consumerGone?.removeEventListener('abort', abortRequest);
-    requestAbort.abort();
+    release();
   });
-  return new HttpResponse({ statusCode: response.statusCode, headers: response.headers, body });
+  return { response: new HttpResponse({ statusCode: answer.statusCode, headers: answer.headers, body }), release };
 }

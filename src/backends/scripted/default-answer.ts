@@ -1,4 +1,3 @@
-import { requestDigest } from '../../chat/request-digest.js';
 import type { ChatRequest, ChatTool } from '../../chat/types.js';
 import { exampleForSchema } from './schema-example.js';
 import { lastUserText, type ScriptedReply } from './script.js';
@@ -68,15 +67,20 @@ function toolResultSummary(request: ChatRequest): string | undefined {
 }
 
 function prose(prompt: string, digest: Buffer): string {
+  let text = prompt.trim() === '' ? 'Here is a scripted answer.' : `You asked: "${excerpt(prompt)}".`;
   const count = 2 + (digest[0]! % 3);
-  const chosen = Array.from({ length: count }, (_, index) => SENTENCES[digest[index + 1]! % SENTENCES.length]!);
-  const opening = prompt.trim() === '' ? 'Here is a scripted answer.' : `You asked: "${excerpt(prompt)}".`;
-  return [opening, ...new Set(chosen)].join(' ');
+  const used = new Set<number>();
+  for (let index = 1; index <= count; index++) {
+    const choice = digest[index]! % SENTENCES.length;
+    if (!used.has(choice)) text += ` ${SENTENCES[choice]}`;
+    used.add(choice);
+  }
+  return text;
 }
 
 /** The default scripted reply for a request. */
-export function defaultAnswer(request: ChatRequest): ScriptedReply {
-  const digest = requestDigest(request);
+export function defaultAnswer(request: ChatRequest, requestDigest: () => Buffer): ScriptedReply {
+  const digest = requestDigest();
   const prompt = lastUserText(request);
   const reply: ScriptedReply = {};
   if (request.reasoning) {

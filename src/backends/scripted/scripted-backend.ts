@@ -40,17 +40,16 @@ function toError(error: ScriptedError, fallback: 'name' | 'stream' = 'name'): Be
  * Turns a reply into an answer as a model would produce it: stop sequences cut the text, `maxTokens` cuts
  * everything, and usage counts what was produced.
  */
-function shapeAnswer(reply: ScriptedReply, request: ChatRequest): ChatResponse {
-  const digest = requestDigest(request);
+function shapeAnswer(reply: ScriptedReply, request: ChatRequest, digest: () => Buffer): ChatResponse {
   const wanted: ChatOutputPart[] = [];
   if (reply.reasoning !== undefined) {
     const reasoning = typeof reply.reasoning === 'string' ? { text: reply.reasoning } : reply.reasoning;
-    wanted.push({ type: 'reasoning', text: reasoning.text, signature: reasoning.signature ?? digest.subarray(0, 24).toString('base64') });
+    wanted.push({ type: 'reasoning', text: reasoning.text, signature: reasoning.signature ?? digest().subarray(0, 24).toString('base64') });
   }
   if (reply.text !== undefined) wanted.push({ type: 'text', text: reply.text });
   const toolUses = reply.toolUse === undefined ? [] : Array.isArray(reply.toolUse) ? reply.toolUse : [reply.toolUse];
   toolUses.forEach((toolUse, position) =>
-    wanted.push({ type: 'toolUse', id: toolUse.toolUseId ?? stableToolUseId(digest, position), name: toolUse.name, input: toolUse.input ?? {} }),
+    wanted.push({ type: 'toolUse', id: toolUse.toolUseId ?? stableToolUseId(digest(), position), name: toolUse.name, input: toolUse.input ?? {} }),
   );
 
   let budget = request.maxTokens ?? Infinity;
@@ -80,13 +79,13 @@ function shapeAnswer(reply: ScriptedReply, request: ChatRequest): ChatResponse {
         stopSequence = hit.sequence;
       }
     }
-    const tokens = splitIntoTokens(text);
-    if (tokens.length > budget) {
-      text = tokens.slice(0, budget).join('');
+    const tokenCount = countTextTokens(text);
+    if (tokenCount > budget) {
+      text = splitIntoTokens(text).slice(0, budget).join('');
       stopReason = 'max_tokens';
       stopSequence = undefined;
     }
-    const used = Math.min(tokens.length, budget);
+    const used = Math.min(tokenCount, budget);
     budget -= used;
     outputTokens += used;
     if (text !== '' || part.type === 'reasoning') content.push({ ...part, text });
@@ -128,7 +127,8 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
   const addRule = (rule: ScriptedRule) => rules.unshift({ rule, remaining: rule.times ?? Infinity });
   for (const rule of [...(options.rules ?? [])].reverse()) addRule(rule);
 
-  async function nextReply(request: ChatRequest): Promise<ScriptedReply> {
+  /** A scripted reply for this request: the next queued one, else the first matching rule's. */
+  async function scriptedReply(request: ChatRequest): Promise<ScriptedReply | undefined> {
     let source = queue.shift();
     if (source === undefined) {
       const entry = rules.find((candidate) => candidate.remaining > 0 && matchesRequest(candidate.rule.match, request));
@@ -137,15 +137,35 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
         source = entry.rule.reply;
       }
     }
-    if (source === undefined) return defaultAnswer(request);
+    if (source === undefined) return undefined;
     return typeof source === 'function' ? await source(request) : source;
+  }
+
+  // Default answers are pure functions of the request, so repeated requests (the common case in test
+  // suites) reuse them. Bounded, because a long-lived server sees endless distinct requests.
+  const defaultAnswers = new Map<string, { reply: ScriptedReply; response: ChatResponse }>();
+
+  function defaultAnswerFor(request: ChatRequest) {
+    const digest = requestDigest(request);
+    const key = `${digest.toString('base64')}|${request.maxTokens}|${request.stopSequences.join('\u0000')}`;
+    let answer = defaultAnswers.get(key);
+    if (!answer) {
+      const reply = defaultAnswer(request, () => digest);
+      answer = { reply, response: shapeAnswer(reply, request, () => digest) };
+      if (defaultAnswers.size >= 256) defaultAnswers.clear();
+      defaultAnswers.set(key, answer);
+    }
+    return answer;
   }
 
   async function answer(request: ChatRequest, signal: AbortSignal | undefined) {
     throwIfAborted(signal);
-    const reply = await nextReply(request);
+    const reply = await scriptedReply(request);
+    if (reply === undefined) return defaultAnswerFor(request);
     if (reply.error !== undefined) throw toError(reply.error);
-    return { reply, response: shapeAnswer(reply, request) };
+    // The digest is computed at most once per request, and only when the reply needs it.
+    let digest: Buffer | undefined;
+    return { reply, response: shapeAnswer(reply, request, () => (digest ??= requestDigest(request))) };
   }
 
   return {

@@ -24,43 +24,55 @@ const CONVERSE_STREAM_EXCEPTIONS = new Set([
 export const converseStreamOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
   const model = runtime.models.resolve(labels.modelId!);
   const parsed = parseConverseRequest(readJsonBody(request.body), model, 'ConverseStream');
-  // The backend gets its own signal so that a consumer who stops reading cancels the upstream call too.
+  // The backend gets its own signal so that a reader who goes away (`cancel`) ends the upstream call too.
   const backendAbort = new AbortController();
   const forwardAbort = () => backendAbort.abort(signal.reason);
   signal.addEventListener('abort', forwardAbort, { once: true });
+  const release = () => {
+    signal.removeEventListener('abort', forwardAbort);
+    if (!backendAbort.signal.aborted) backendAbort.abort(STREAM_RELEASED);
+  };
   let events: AsyncIterable<ChatStreamEvent>;
   try {
     events = await runtime.backend.chatStream(parsed.chat, { signal: backendAbort.signal });
   } catch (error) {
-    signal.removeEventListener('abort', forwardAbort);
+    release();
     throw error;
   }
   const encoder = new ConverseStreamEncoder(model, parsed.response, startedAt);
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': requestId },
-    body: encodeStream(events, encoder, backendAbort, runtime.logger, () => signal.removeEventListener('abort', forwardAbort)),
+    body: encodeStream(events, encoder, backendAbort.signal, runtime.logger, release),
+    cancel: release,
   };
 };
+
+/** The abort reason once a stream is over; a constant, because an `AbortError` per stream costs a stack trace. */
+const STREAM_RELEASED = Object.freeze({ name: 'StreamReleased', message: 'The stream was released.' });
 
 async function* encodeStream(
   events: AsyncIterable<ChatStreamEvent>,
   encoder: ConverseStreamEncoder,
-  backendAbort: AbortController,
+  backendSignal: AbortSignal,
   logger: LocalBedrockLogger,
-  cleanUp: () => void,
+  release: () => void,
 ): AsyncGenerator<Uint8Array> {
   try {
     yield encoder.start();
-    for await (const event of events) yield* encoder.encode(event);
+    for await (const event of events) {
+      const frames = encoder.encode(event);
+      // Frames of one event travel together; the SDK splits them again.
+      if (frames.length === 1) yield frames[0]!;
+      else if (frames.length > 1) yield Buffer.concat(frames);
+    }
   } catch (error) {
-    // A consumer that went away needs no exception frame; anyone still reading gets one.
-    if (backendAbort.signal.aborted) return;
+    // A reader that went away needs no exception frame; anyone still reading gets one.
+    if (backendSignal.aborted) return;
     const bedrockError = toBedrockError(error);
     if (bedrockError !== error) logger.warn(`[local-bedrock] ConverseStream failed unexpectedly: ${describeError(error)}`);
     yield streamExceptionFrame(bedrockError, CONVERSE_STREAM_EXCEPTIONS);
   } finally {
-    backendAbort.abort();
-    cleanUp();
+    release();
   }
 }

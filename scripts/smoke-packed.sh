@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Smoke-tests the package as users get it: `npm pack` → install the tarball into a fresh project → import it
+# from ESM and require it from CJS, check the runtime exports, and run one Converse and one ConverseStream
+# through `localBedrock()` with the real AWS SDK. Also runs publint on the repo.
+#
+# Builds nothing: run `npm run build` first.     Usage: bash scripts/smoke-packed.sh
+# KEEP_TMP=1 keeps the temporary directory for inspection.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+step() { printf '\n==> %s\n' "$*"; }
+fail() { printf 'smoke-packed: %s\n' "$*" >&2; exit 1; }
+
+[[ -f dist/index.js && -f dist/index.cjs && -f dist/index.d.ts ]] || fail "dist/ is missing or incomplete; run \`npm run build\` first."
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/local-bedrock-smoke.XXXXXX")"
+cleanup() { if [[ "${KEEP_TMP:-}" == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi; }
+trap cleanup EXIT
+
+# Use the SDK version the repo develops against, so resolution holds no surprises.
+sdk_version="$(node -p "require('./node_modules/@aws-sdk/client-bedrock-runtime/package.json').version")"
+
+# The runtime (non-type) names src/index.ts exports, e.g. `export { a, b } from` but not `export type {…}`.
+exports_json="$(node -e '
+  const source = require("fs").readFileSync("src/index.ts", "utf8");
+  const names = [];
+  for (const [, list] of source.matchAll(/^export\s*\{([^}]*)\}\s*from/gm)) {
+    for (let name of list.split(",")) {
+      name = name.trim();
+      if (!name || name.startsWith("type ")) continue;
+      names.push(name.split(/\s+as\s+/).pop().trim());
+    }
+  }
+  if (names.length === 0) throw new Error("found no runtime exports in src/index.ts");
+  console.log(JSON.stringify(names));
+')"
+
+step "publint"
+npx --no-install publint
+
+step "npm pack"
+tarball="$tmp/$(npm pack --silent --pack-destination "$tmp" | tail -n 1)"
+[[ -f "$tarball" ]] || fail "npm pack produced no tarball"
+echo "packed $(basename "$tarball"): $(tar -tzf "$tarball" | sed 's#^package/##' | sort | tr '\n' ' ')"
+
+step "install into a fresh project (@aws-sdk/client-bedrock-runtime@$sdk_version)"
+project="$tmp/project"
+mkdir -p "$project"
+cd "$project"
+npm init -y >/dev/null
+npm install --no-audit --no-fund "$tarball" "@aws-sdk/client-bedrock-runtime@$sdk_version"
+
+# One body for both module systems; only the way the two packages are loaded differs.
+check_body='
+const expected = JSON.parse(process.env.EXPECTED_EXPORTS);
+const missing = expected.filter((name) => lb[name] === undefined);
+if (missing.length) throw new Error(`missing runtime exports: ${missing.join(", ")}`);
+const notFunctions = expected.filter((name) => /^[a-z]|^[A-Z][a-z]/.test(name) && typeof lb[name] !== "function");
+if (notFunctions.length) throw new Error(`exports that should be functions or classes are not: ${notFunctions.join(", ")}`);
+console.log(`${FORMAT}: ${expected.length} runtime exports present`);
+
+const client = new sdk.BedrockRuntimeClient({ region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+client.middlewareStack.use(lb.localBedrock());
+const input = {
+  modelId: "anthropic.claude-3-haiku-20240307-v1:0",
+  messages: [{ role: "user", content: [{ text: "Say hello from the packed package." }] }],
+};
+
+const converse = await client.send(new sdk.ConverseCommand(input));
+const text = converse.output?.message?.content?.map((part) => part.text ?? "").join("");
+if (!text) throw new Error(`Converse returned no text: ${JSON.stringify(converse)}`);
+if (!converse.stopReason || !converse.usage) throw new Error("Converse answer lacks stopReason or usage");
+console.log(`${FORMAT} Converse (${converse.stopReason}): ${text}`);
+
+const stream = await client.send(new sdk.ConverseStreamCommand(input));
+let streamed = "";
+const kinds = new Set();
+for await (const event of stream.stream) {
+  for (const kind of Object.keys(event)) kinds.add(kind);
+  streamed += event.contentBlockDelta?.delta?.text ?? "";
+}
+for (const kind of ["messageStart", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata"]) {
+  if (!kinds.has(kind)) throw new Error(`ConverseStream sent no ${kind} event (got ${[...kinds].join(", ")})`);
+}
+if (!streamed) throw new Error("ConverseStream streamed no text");
+console.log(`${FORMAT} ConverseStream: ${streamed}`);
+'
+
+cat >smoke.mjs <<EOF
+import * as lb from 'local-bedrock';
+import * as sdk from '@aws-sdk/client-bedrock-runtime';
+const FORMAT = 'ESM';
+$check_body
+EOF
+
+cat >smoke.cjs <<EOF
+const lb = require('local-bedrock');
+const sdk = require('@aws-sdk/client-bedrock-runtime');
+const FORMAT = 'CJS';
+(async () => {
+$check_body
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+EOF
+
+export EXPECTED_EXPORTS="$exports_json"
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+
+step "ESM (import)"
+node smoke.mjs
+
+step "CJS (require)"
+node smoke.cjs
+
+step "smoke-packed: OK"
