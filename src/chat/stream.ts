@@ -2,7 +2,10 @@ import type { ChatOutputPart, ChatResponse, ChatStreamEvent } from './types.js';
 
 /**
  * Collects a streamed answer into a complete one. Tool inputs arrive as JSON fragments and are parsed
- * once their block ends.
+ * once their block ends. Useful for a custom backend that only streams.
+ *
+ * @example
+ * const backend: ChatBackend = { name: 'mine', chatStream, chat: async (request, options) => collectChatStream(await chatStream(request, options)) };
  */
 export async function collectChatStream(events: AsyncIterable<ChatStreamEvent>): Promise<ChatResponse> {
   const content: ChatOutputPart[] = [];

@@ -41,7 +41,12 @@ export interface LocalBedrockRuntime {
   dispose(): Promise<void>;
 }
 
-/** Whether a value is a runtime made by `createRuntime` (of any copy of this package). */
+/**
+ * Whether a value is a runtime made by `createRuntime` (of any copy of this package).
+ *
+ * @example
+ * isRuntime(createRuntime()); // true
+ */
 export function isRuntime(value: unknown): value is LocalBedrockRuntime {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[RUNTIME_MARKER] === true;
 }

@@ -44,33 +44,22 @@ export function encodeFrame(headers: Uint8Array, payload: Uint8Array): Uint8Arra
   return frame;
 }
 
-const eventHeaders = new Map<string, Uint8Array>();
-const exceptionHeaders = new Map<string, Uint8Array>();
+const headerCache = new Map<string, Uint8Array>();
 
-/** Header bytes of an `event` frame: `:event-type`, `:content-type`, `:message-type`, in Bedrock's order. */
-function headersForEvent(eventType: string): Uint8Array {
-  let headers = eventHeaders.get(eventType);
+/**
+ * Header bytes of an `event` frame (`:event-type`, `:content-type`, `:message-type`, in Bedrock's order) or
+ * of an `exception` frame (`:exception-type` first; the type is the lowerCamel union member name).
+ */
+function cachedHeaders(messageType: 'event' | 'exception', type: string): Uint8Array {
+  const key = `${messageType}:${type}`;
+  let headers = headerCache.get(key);
   if (!headers) {
     headers = encodeStringHeaders([
-      [':event-type', eventType],
+      [messageType === 'event' ? ':event-type' : ':exception-type', type],
       [':content-type', 'application/json'],
-      [':message-type', 'event'],
+      [':message-type', messageType],
     ]);
-    eventHeaders.set(eventType, headers);
-  }
-  return headers;
-}
-
-/** Header bytes of an `exception` frame; `exceptionType` is the lowerCamel union member name. */
-function headersForException(exceptionType: string): Uint8Array {
-  let headers = exceptionHeaders.get(exceptionType);
-  if (!headers) {
-    headers = encodeStringHeaders([
-      [':exception-type', exceptionType],
-      [':content-type', 'application/json'],
-      [':message-type', 'exception'],
-    ]);
-    exceptionHeaders.set(exceptionType, headers);
+    headerCache.set(key, headers);
   }
   return headers;
 }
@@ -96,7 +85,7 @@ export function paddedJson(payload: Record<string, unknown>): Uint8Array {
 
 /** One `event` frame carrying an already serialized payload. */
 export function encodeEventFrame(eventType: string, payload: Uint8Array): Uint8Array {
-  return encodeFrame(headersForEvent(eventType), payload);
+  return encodeFrame(cachedHeaders('event', eventType), payload);
 }
 
 /** One `event` frame whose payload is `payload` as padded JSON. */
@@ -106,5 +95,5 @@ export function eventFrame(eventType: string, payload: Record<string, unknown>):
 
 /** One `exception` frame, e.g. `exceptionFrame('throttlingException', {message})`. */
 export function exceptionFrame(exceptionType: string, payload: Record<string, unknown>): Uint8Array {
-  return encodeFrame(headersForException(exceptionType), encoder.encode(JSON.stringify(payload)));
+  return encodeFrame(cachedHeaders('exception', exceptionType), encoder.encode(JSON.stringify(payload)));
 }

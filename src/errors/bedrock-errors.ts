@@ -38,7 +38,12 @@ const STATUS_BY_NAME: Record<BedrockErrorName, number> = {
   ValidationException: 400,
 };
 
-/** Every exception name Bedrock sends, for validating user input such as scripted errors. */
+/**
+ * Every exception name Bedrock sends, for validating user input such as scripted errors.
+ *
+ * @example
+ * BEDROCK_ERROR_NAMES.includes('ThrottlingException'); // true
+ */
 export const BEDROCK_ERROR_NAMES = Object.keys(STATUS_BY_NAME) as readonly BedrockErrorName[];
 
 /**

@@ -13,7 +13,12 @@ import { toRuntime, type LocalBedrockOptions, type LocalBedrockRuntime } from '.
 import { answerSmithyRequest, isSmithyHttpRequest } from '../http/smithy.js';
 import { toAbortSignal, type AbortSignalLike } from './abort-signal.js';
 
-/** The name under which the answering middleware sits in a client's stack. */
+/**
+ * The name under which the answering middleware sits in a client's stack.
+ *
+ * @example
+ * client.middlewareStack.remove(LOCAL_BEDROCK_MIDDLEWARE_NAME); // back to the real service
+ */
 export const LOCAL_BEDROCK_MIDDLEWARE_NAME = 'localBedrockMiddleware';
 const STREAM_RELEASE_MIDDLEWARE_NAME = 'localBedrockStreamReleaseMiddleware';
 

@@ -32,7 +32,13 @@ export interface ModelRegistry {
   resolve(modelId: string): ResolvedModel;
 }
 
-/** Creates a registry from options and the environment. */
+/**
+ * Creates a registry from options and the environment; runtimes create one for you.
+ *
+ * @example
+ * const models = createModelRegistry({ modelMap: { 'anthropic.*': 'qwen3' } });
+ * models.resolve('us.anthropic.claude-3-7-sonnet-20250219-v1:0').backendModel; // 'qwen3'
+ */
 export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRegistry {
   const env = options.env ?? process.env;
   const maps: ModelMap[] = [
