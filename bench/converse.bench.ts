@@ -17,9 +17,14 @@ import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, type Conv
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-// The library as users run it: the build, not the TypeScript sources (a loader's helpers would be measured too).
-import { createRuntime, handleBedrockRequest, localBedrock } from '../dist/index.js';
 import type { LocalHttpRequest } from '../src/index.js';
+
+// The library as users run it: the build, not the TypeScript sources (a loader's helpers would be measured
+// too). Imported by a computed path so that typechecking does not need a build.
+const BUILD = '../dist/index.js';
+const { createRuntime, handleBedrockRequest, localBedrock } = (await import(BUILD).catch(() => {
+  throw new Error('bench: dist/ is missing; run `npm run bench`, which builds first.');
+})) as typeof import('../src/index.js');
 import { encodeFrame, eventFrame, paddedJson } from '../src/encoding/event-stream.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
