@@ -124,6 +124,25 @@ describe.each(FRONT_DOORS)('ConverseStream through the %s door', (door) => {
     expect(calls).toBe(3);
   });
 
+  it('ends a stream that stops without finishing with modelStreamErrorException', async () => {
+    const backend: ChatBackend = {
+      name: 'truncating',
+      chat: () => Promise.reject(new Error('unused')),
+      async chatStream() {
+        return (async function* (): AsyncGenerator<ChatStreamEvent> {
+          yield { type: 'textDelta', text: 'Half an' };
+        })();
+      },
+    };
+    const { client } = runtimeClient(door, { backend });
+    const received: ConverseStreamOutput[] = [];
+    const failure = await (async () => {
+      for await (const event of (await client.send(streamCommand())).stream!) received.push(event);
+    })().catch((error: unknown) => error);
+    expect(received.map(eventName)).toEqual(['messageStart', 'contentBlockDelta']);
+    expect(failure).toMatchObject({ name: 'ModelStreamErrorException', message: 'The model stream ended before the answer was complete.' });
+  });
+
   it('turns an unexpected backend failure mid-stream into internalServerException', async () => {
     const warnings: string[] = [];
     const backend: ChatBackend = {

@@ -2,7 +2,7 @@ import type { ChatStreamEvent } from '../../chat/types.js';
 import { parseConverseRequest } from '../../codecs/converse-request.js';
 import { ConverseStreamEncoder } from '../../codecs/converse-stream-encoder.js';
 import { streamExceptionFrame } from '../../encoding/error-response.js';
-import { toBedrockError } from '../../errors/bedrock-errors.js';
+import { BedrockServiceError, toBedrockError } from '../../errors/bedrock-errors.js';
 import { describeError } from '../../core/describe-error.js';
 import type { LocalBedrockLogger } from '../../core/logger.js';
 import type { Operation } from '../operation-context.js';
@@ -60,11 +60,18 @@ async function* encodeStream(
 ): AsyncGenerator<Uint8Array> {
   try {
     yield encoder.start();
+    let finished = false;
     for await (const event of events) {
+      finished ||= event.type === 'finish';
       const frames = encoder.encode(event);
       // Frames of one event travel together; the SDK splits them again.
       if (frames.length === 1) yield frames[0]!;
       else if (frames.length > 1) yield Buffer.concat(frames);
+    }
+    if (!finished && !backendSignal.aborted) {
+      throw new BedrockServiceError('ModelStreamErrorException', 'The model stream ended before the answer was complete.', {
+        members: { originalStatusCode: 500, originalMessage: 'stream ended without a finish event' },
+      });
     }
   } catch (error) {
     // A reader that went away needs no exception frame; anyone still reading gets one.
