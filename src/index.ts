@@ -17,7 +17,7 @@ export type { ScriptedBackend, ScriptedBackendOptions } from './backends/scripte
 export type { ScriptedError, ScriptedMatch, ScriptedReply, ScriptedReplySource, ScriptedRule, ScriptedToolUse } from './backends/scripted/script.js';
 export { createOllamaBackend } from './backends/ollama/ollama-backend.js';
 export type { OllamaBackend, OllamaBackendOptions, OllamaPullProgress } from './backends/ollama/ollama-backend.js';
-export type { BackendCallOptions, ChatBackend } from './backends/types.js';
+export type { Backend, BackendCallOptions, EmbeddingRequest, EmbeddingResponse, ImageRequest, ImageResponse } from './backends/types.js';
 export { collectChatStream } from './chat/stream.js';
 export type {
   ChatMediaSource,

@@ -5,7 +5,7 @@ import type { ChatOutputPart, ChatResponse, ChatStreamEvent } from './types.js';
  * once their block ends. Useful for a custom backend that only streams.
  *
  * @example
- * const backend: ChatBackend = { name: 'mine', chatStream, chat: async (request, options) => collectChatStream(await chatStream(request, options)) };
+ * const backend: Backend = { name: 'mine', chatStream, chat: async (request, options) => collectChatStream(await chatStream(request, options)) };
  */
 export async function collectChatStream(events: AsyncIterable<ChatStreamEvent>): Promise<ChatResponse> {
   const content: ChatOutputPart[] = [];

@@ -5,6 +5,8 @@ import { BedrockServiceError, toBedrockError } from '../errors/bedrock-errors.js
 import type { Operation } from '../operations/operation-context.js';
 import { converseStreamOperation } from '../operations/runtime/converse-stream.js';
 import { converseOperation } from '../operations/runtime/converse.js';
+import { invokeModelStreamOperation } from '../operations/runtime/invoke-model-stream.js';
+import { invokeModelOperation } from '../operations/runtime/invoke-model.js';
 import { matchRoute, type OperationName } from '../router/routes.js';
 import type { HandleRequestOptions, LocalHttpRequest, LocalHttpResponse } from './http-types.js';
 import type { LocalBedrockRuntime } from './runtime.js';
@@ -12,6 +14,8 @@ import type { LocalBedrockRuntime } from './runtime.js';
 const OPERATIONS: Readonly<Record<OperationName, Operation>> = {
   Converse: converseOperation,
   ConverseStream: converseStreamOperation,
+  InvokeModel: invokeModelOperation,
+  InvokeModelWithResponseStream: invokeModelStreamOperation,
 };
 
 const NEVER_ABORTED = new AbortController().signal;

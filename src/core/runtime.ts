@@ -1,7 +1,7 @@
 import { createOllamaBackend, type OllamaBackendOptions } from '../backends/ollama/ollama-backend.js';
 import { createScriptedBackend, type ScriptedBackend } from '../backends/scripted/scripted-backend.js';
 import type { ScriptedReplySource, ScriptedRule } from '../backends/scripted/script.js';
-import type { ChatBackend } from '../backends/types.js';
+import type { Backend } from '../backends/types.js';
 import { createModelRegistry, type ModelRegistry, type ModelRegistryOptions } from '../models/registry.js';
 import { defaultLogger, type LocalBedrockLogger } from './logger.js';
 
@@ -13,7 +13,7 @@ export interface LocalBedrockOptions extends ModelRegistryOptions {
   /**
    * What answers: a backend object, or a name. Default: `LOCAL_BEDROCK_BACKEND`, else `scripted`.
    */
-  backend?: ChatBackend | BackendName;
+  backend?: Backend | BackendName;
   /** Replies the default scripted backend gives in order (ignored by other backends). */
   responses?: ScriptedReplySource[];
   /** Rules of the default scripted backend (ignored by other backends). */
@@ -32,11 +32,13 @@ const RUNTIME_MARKER = Symbol.for('local-bedrock.LocalBedrockRuntime');
  */
 export interface LocalBedrockRuntime {
   readonly [RUNTIME_MARKER]: true;
-  readonly backend: ChatBackend;
+  readonly backend: Backend;
   readonly models: ModelRegistry;
   readonly logger: LocalBedrockLogger;
   /** The scripted backend, when it is the one answering, for scripting replies after creation. */
   readonly scripted: ScriptedBackend | undefined;
+  /** Logs a warning once per runtime, however often it is asked to. */
+  warnOnce(message: string): void;
   /** Releases the backend's resources. */
   dispose(): Promise<void>;
 }
@@ -51,7 +53,7 @@ export function isRuntime(value: unknown): value is LocalBedrockRuntime {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[RUNTIME_MARKER] === true;
 }
 
-function chooseBackend(options: LocalBedrockOptions, env: Readonly<Record<string, string | undefined>>): ChatBackend {
+function chooseBackend(options: LocalBedrockOptions, env: Readonly<Record<string, string | undefined>>): Backend {
   const choice = options.backend ?? env.LOCAL_BEDROCK_BACKEND?.trim() ?? 'scripted';
   if (typeof choice === 'object') return choice;
   switch (choice) {
@@ -81,8 +83,14 @@ export function createRuntime(options: LocalBedrockOptions = {}): LocalBedrockRu
   if (!isScripted && (options.responses || options.rules)) {
     logger.warn(`[local-bedrock] "responses" and "rules" script the scripted backend; the ${backend.name} backend ignores them.`);
   }
+  const warned = new Set<string>();
   return {
     [RUNTIME_MARKER]: true,
+    warnOnce(message) {
+      if (warned.has(message)) return;
+      warned.add(message);
+      logger.warn(message);
+    },
     backend,
     models: createModelRegistry({ ...options, env }),
     logger,

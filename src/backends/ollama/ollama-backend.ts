@@ -6,7 +6,7 @@ import { BedrockServiceError, validationError } from '../../errors/bedrock-error
 import { countTextTokens } from '../../tokens/approximate.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { StopSequenceWatcher } from '../stop-sequence-watcher.js';
-import type { BackendCallOptions, ChatBackend } from '../types.js';
+import type { BackendCallOptions, Backend } from '../types.js';
 import { forcedToolFormat, toOllamaMessages, toOllamaOptions, toOllamaThink, toOllamaTools } from './ollama-request.js';
 
 /** Progress of a model download, as Ollama reports it. */
@@ -43,7 +43,7 @@ export interface OllamaBackendOptions {
 }
 
 /** The Ollama backend, with a way to do the pull and prewarm work ahead of time. */
-export interface OllamaBackend extends ChatBackend {
+export interface OllamaBackend extends Backend {
   /** The server address in use. */
   readonly host: string;
   /** Pulls and prewarms the configured models now instead of before the first request. */

@@ -4,9 +4,11 @@ import { BedrockServiceError } from '../../errors/bedrock-errors.js';
 import { DEFAULT_ERROR_MESSAGES } from '../../errors/default-messages.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { countTextTokens, splitIntoTokens } from '../../tokens/approximate.js';
-import type { BackendCallOptions, ChatBackend } from '../types.js';
+import type { BackendCallOptions, Backend } from '../types.js';
 import { requestDigest, stableToolUseId } from '../../chat/request-digest.js';
 import { defaultAnswer } from './default-answer.js';
+import { scriptedEmbeddings } from './scripted-embeddings.js';
+import { scriptedImages } from './scripted-images.js';
 import { matchesRequest, type ScriptedError, type ScriptedReply, type ScriptedReplySource, type ScriptedRule } from './script.js';
 
 /** Options of the scripted backend. */
@@ -18,7 +20,7 @@ export interface ScriptedBackendOptions {
 }
 
 /** The scripted backend, with methods to script it further after creation. */
-export interface ScriptedBackend extends ChatBackend {
+export interface ScriptedBackend extends Backend {
   /** Queues replies given in order before any rule. */
   enqueue(...replies: ScriptedReplySource[]): void;
   /** Adds a rule; rules added later are consulted first, so a test can override a suite-wide rule. */
@@ -182,6 +184,12 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
     async chatStream(request, callOptions: BackendCallOptions = {}) {
       const { reply, response } = await answer(request, callOptions.signal);
       return streamAnswer(reply, response, callOptions.signal);
+    },
+    async embed(request) {
+      return scriptedEmbeddings(request);
+    },
+    async generateImage(request) {
+      return scriptedImages(request);
     },
   };
 }

@@ -1,0 +1,10 @@
+import { validationError } from '../../errors/bedrock-errors.js';
+import type { InvokeImageCodec } from './types.js';
+
+/** Placeholder until this family's codec lands: every call gets a clear ValidationException. */
+export const stabilityImagesCodec: InvokeImageCodec = {
+  name: 'stability-images',
+  async invoke() {
+    throw validationError('InvokeModel with this model family is not supported by local-bedrock yet.');
+  },
+};

@@ -1,0 +1,68 @@
+import { scriptedEmbeddings } from '../../backends/scripted/scripted-embeddings.js';
+import { scriptedImages } from '../../backends/scripted/scripted-images.js';
+import type { EmbedFunction, GenerateImageFunction } from '../../codecs/invoke/types.js';
+import { asObject } from '../../codecs/json-values.js';
+import type { LocalHttpRequest } from '../../core/http-types.js';
+import type { LocalBedrockRuntime } from '../../core/runtime.js';
+import { validationError } from '../../errors/bedrock-errors.js';
+import type { ResolvedModel } from '../../models/registry.js';
+import { readJsonBody } from '../read-json-body.js';
+
+/** What InvokeModel and its streaming twin share: body and header handling, and the non-chat backends. */
+
+/**
+ * The native body as a JSON object. Bedrock reads it as JSON whatever the `Content-Type` says (the JS SDK
+ * sends `application/octet-stream` when the caller gives none; boto3 sends no type at all).
+ */
+export function readNativeBody(request: LocalHttpRequest): Record<string, unknown> {
+  const body = asObject(readJsonBody(request.body));
+  if (!body) throw validationError('Malformed input request, please reformat your input and try again.');
+  return body;
+}
+
+/** Rejects an `Accept` that excludes JSON, the only type Bedrock's models answer with. */
+export function checkAccept(accept: string | undefined): void {
+  if (accept === undefined || accept === '') return;
+  if (!/(^|[\s,])(\*\/\*|application\/\*|application\/json)(\s*;|\s*,|\s*$)/i.test(accept)) {
+    throw validationError(`The requested accept type ${accept} is not supported. Specify application/json or */*.`);
+  }
+}
+
+/** Guardrails are not emulated yet: a request naming one gets the error for a guardrail that does not exist. */
+export function checkGuardrailHeaders(headers: Record<string, string>): void {
+  if (headers['x-amzn-bedrock-guardrailidentifier'] !== undefined) {
+    throw validationError('The guardrail identifier or version provided in the request does not exist.');
+  }
+}
+
+/** The response headers Bedrock echoes from request headers (latency profile and service tier). */
+export function echoedHeaders(headers: Record<string, string>): Record<string, string> {
+  const echoed: Record<string, string> = {};
+  const latency = headers['x-amzn-bedrock-performanceconfig-latency'];
+  const tier = headers['x-amzn-bedrock-service-tier'];
+  if (latency) echoed['x-amzn-bedrock-performanceconfig-latency'] = latency;
+  if (tier) echoed['x-amzn-bedrock-service-tier'] = tier;
+  return echoed;
+}
+
+/** Embeds on the backend, or with the scripted implementation when the backend has none. */
+export function embedFunction(runtime: LocalBedrockRuntime, model: ResolvedModel, signal: AbortSignal): EmbedFunction {
+  const backend = runtime.backend;
+  return async (request) => {
+    const full = { ...request, modelId: model.baseModelId, backendModel: model.backendModel };
+    if (backend.embed) return backend.embed(full, { signal });
+    runtime.warnOnce(`[local-bedrock] The ${backend.name} backend has no embedding model; embeddings come from the scripted backend.`);
+    return scriptedEmbeddings(full);
+  };
+}
+
+/** Draws on the backend, or with the scripted implementation when the backend has none. */
+export function generateImageFunction(runtime: LocalBedrockRuntime, model: ResolvedModel, signal: AbortSignal): GenerateImageFunction {
+  const backend = runtime.backend;
+  return async (request) => {
+    const full = { ...request, modelId: model.baseModelId, backendModel: model.backendModel };
+    if (backend.generateImage) return backend.generateImage(full, { signal });
+    runtime.warnOnce(`[local-bedrock] The ${backend.name} backend has no image model; images come from the scripted backend.`);
+    return scriptedImages(full);
+  };
+}

@@ -1,0 +1,67 @@
+import type { ChatStreamEvent } from '../../chat/types.js';
+import { chatCodecFor } from '../../codecs/invoke/registry.js';
+import { eventFrame } from '../../encoding/event-stream.js';
+import { validationError } from '../../errors/bedrock-errors.js';
+import type { Operation } from '../operation-context.js';
+import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
+import { checkAccept, checkGuardrailHeaders, echoedHeaders, readNativeBody } from './invoke-helpers.js';
+
+/** The exception members of InvokeModelWithResponseStream's output union. */
+const INVOKE_STREAM_EXCEPTIONS = new Set([
+  'InternalServerException',
+  'ModelStreamErrorException',
+  'ValidationException',
+  'ThrottlingException',
+  'ServiceUnavailableException',
+  'ModelTimeoutException',
+]);
+
+const encoder = new TextEncoder();
+
+/** One native chunk as Bedrock frames it: a `chunk` event carrying `{"bytes": base64(JSON)}`. */
+function chunkFrame(chunk: Record<string, unknown>): Uint8Array {
+  return eventFrame('chunk', { bytes: Buffer.from(encoder.encode(JSON.stringify(chunk))).toString('base64') });
+}
+
+/**
+ * `POST /model/{modelId}/invoke-with-response-stream`: the provider's native chunks, each base64-encoded in
+ * a `chunk` event, with `amazon-bedrock-invocationMetrics` in the last one. Only text models stream.
+ */
+export const invokeModelStreamOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
+  const model = runtime.models.resolve(labels.modelId!);
+  const body = readNativeBody(request);
+  checkAccept(request.headers['x-amzn-bedrock-accept']);
+  checkGuardrailHeaders(request.headers);
+  if (model.kind !== 'chat') throw validationError('The model is unsupported for streaming.');
+  const codec = chatCodecFor(model, body);
+  const chat = codec.decode(body, model);
+  const stream = await startBackendStream(runtime, chat, signal);
+  const streamEncoder = codec.streamEncoder({ model, request: chat, requestId });
+  let firstByteLatency: number | undefined;
+  const encode = (event: ChatStreamEvent) => {
+    const chunks = streamEncoder.encode(event);
+    const last = chunks.at(-1);
+    if (event.type === 'finish' && last) {
+      const latency = Math.round(performance.now() - startedAt);
+      last['amazon-bedrock-invocationMetrics'] = {
+        inputTokenCount: event.usage.inputTokens,
+        outputTokenCount: event.usage.outputTokens,
+        invocationLatency: latency,
+        firstByteLatency: firstByteLatency ?? latency,
+      };
+    }
+    if (chunks.length > 0) firstByteLatency ??= Math.round(performance.now() - startedAt);
+    return joinFrames(chunks.map(chunkFrame));
+  };
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-bedrock-content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      ...echoedHeaders(request.headers),
+    },
+    body: framedStream(stream, { operation: 'InvokeModelWithResponseStream', exceptions: INVOKE_STREAM_EXCEPTIONS, encode }, runtime),
+    cancel: stream.release,
+  };
+};

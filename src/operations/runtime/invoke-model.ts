@@ -1,0 +1,42 @@
+import { chatCodecFor, embeddingCodecFor, imageCodecFor } from '../../codecs/invoke/registry.js';
+import { jsonResponse } from '../../encoding/json-response.js';
+import { validationError } from '../../errors/bedrock-errors.js';
+import type { Operation } from '../operation-context.js';
+import { checkAccept, checkGuardrailHeaders, echoedHeaders, embedFunction, generateImageFunction, readNativeBody } from './invoke-helpers.js';
+
+/** The token and latency headers Bedrock adds to every InvokeModel response (not modeled by the SDKs). */
+function usageHeaders(inputTokens: number, outputTokens: number, startedAt: number): Record<string, string> {
+  return {
+    'x-amzn-bedrock-input-token-count': String(inputTokens),
+    'x-amzn-bedrock-output-token-count': String(outputTokens),
+    'x-amzn-bedrock-invocation-latency': String(Math.round(performance.now() - startedAt)),
+  };
+}
+
+/** `POST /model/{modelId}/invoke`: the provider's native body in, its native response out. */
+export const invokeModelOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
+  const model = runtime.models.resolve(labels.modelId!);
+  const body = readNativeBody(request);
+  checkAccept(request.headers.accept);
+  checkGuardrailHeaders(request.headers);
+  const echoed = echoedHeaders(request.headers);
+  switch (model.kind) {
+    case 'chat': {
+      const codec = chatCodecFor(model, body);
+      const chat = codec.decode(body, model);
+      const answer = await runtime.backend.chat(chat, { signal });
+      const native = codec.encode(answer, { model, request: chat, requestId });
+      return jsonResponse(native, requestId, { ...usageHeaders(answer.usage.inputTokens, answer.usage.outputTokens, startedAt), ...echoed });
+    }
+    case 'embedding': {
+      const result = await embeddingCodecFor(model).invoke(body, model, embedFunction(runtime, model, signal));
+      return jsonResponse(result.body, requestId, { ...usageHeaders(result.inputTokens, 0, startedAt), ...echoed });
+    }
+    case 'image': {
+      const result = await imageCodecFor(model).invoke(body, model, generateImageFunction(runtime, model, signal));
+      return jsonResponse(result.body, requestId, { ...usageHeaders(0, 0, startedAt), ...echoed });
+    }
+    default:
+      throw validationError("This action doesn't support the model that you provided. Try again with a supported text or chat model.");
+  }
+};
