@@ -13,7 +13,14 @@
  * of the per-round local/floor ratios (each pair ran back to back, so it is the figure least hurt by noise).
  */
 import { Readable } from 'node:stream';
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, type ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
+  type ConverseCommandInput,
+} from '@aws-sdk/client-bedrock-runtime';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
@@ -36,6 +43,16 @@ const INPUT: ConverseCommandInput = {
   messages: [{ role: 'user', content: [{ text: 'Explain in two sentences what an emulator is for.' }] }],
   inferenceConfig: { maxTokens: 256, temperature: 0 },
 };
+
+/** The same request as a Claude Messages body, for InvokeModel. */
+const CLAUDE_BODY = JSON.stringify({
+  anthropic_version: 'bedrock-2023-05-31',
+  max_tokens: 256,
+  temperature: 0,
+  messages: [{ role: 'user', content: 'Explain in two sentences what an emulator is for.' }],
+});
+const invokeCommand = () => new InvokeModelCommand({ modelId: INPUT.modelId, body: CLAUDE_BODY, contentType: 'application/json' });
+const invokeStreamCommand = () => new InvokeModelWithResponseStreamCommand({ modelId: INPUT.modelId, body: CLAUDE_BODY, contentType: 'application/json' });
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const TIME_PER_BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 150);
@@ -61,7 +78,7 @@ function toLocalRequest(request: HttpRequest): LocalHttpRequest {
 }
 
 /** A requestHandler that records what local-bedrock answers for the SDK's real, signed request. */
-async function capture(command: ConverseCommand | ConverseStreamCommand): Promise<Canned> {
+async function capture(command: ConverseCommand | ConverseStreamCommand | InvokeModelCommand | InvokeModelWithResponseStreamCommand): Promise<Canned> {
   const runtime = createRuntime();
   let canned: Canned | undefined;
   const client = new BedrockRuntimeClient({
@@ -83,6 +100,7 @@ async function capture(command: ConverseCommand | ConverseStreamCommand): Promis
   });
   const output = await client.send(command as ConverseCommand);
   if ('stream' in output && output.stream) for await (const _ of output.stream as AsyncIterable<unknown>);
+  if ('body' in output && output.body && !(output.body instanceof Uint8Array)) for await (const _ of output.body as AsyncIterable<unknown>);
   if (!canned || canned.statusCode !== 200) throw new Error(`capture failed: ${JSON.stringify(canned?.headers)}`);
   return canned;
 }
@@ -131,6 +149,24 @@ function converseStreamCall(client: BedrockRuntimeClient): Call {
     let events = 0;
     for await (const _ of output.stream!) events++;
     return events;
+  };
+}
+
+function invokeCall(client: BedrockRuntimeClient): Call {
+  return async () => {
+    const output = await client.send(invokeCommand());
+    if (output.body.length === 0) throw new Error('InvokeModel returned no body');
+    return 0;
+  };
+}
+
+/** Consumes the whole InvokeModelWithResponseStream; returns the number of chunks. */
+function invokeStreamCall(client: BedrockRuntimeClient): Call {
+  return async () => {
+    const output = await client.send(invokeStreamCommand());
+    let chunks = 0;
+    for await (const _ of output.body!) chunks++;
+    return chunks;
   };
 }
 
@@ -235,7 +271,6 @@ async function main(): Promise<void> {
   const began = Date.now();
   const cannedConverse = await capture(new ConverseCommand(INPUT));
   const cannedStream = await capture(new ConverseStreamCommand(INPUT));
-  const frames = cannedStream.body as Uint8Array[];
 
   process.stderr.write('benchmarking…\n');
   const converse = await compare('Converse', converseCall(floorClient(cannedConverse)), converseCall(localClient()));
@@ -246,10 +281,19 @@ async function main(): Promise<void> {
   if (floorEvents !== localEvents) throw new Error(`event counts differ: floor ${floorEvents}, local ${localEvents}`);
   const stream = await compare('ConverseStream', floorStream, localStream, localEvents);
 
+  const cannedInvoke = await capture(invokeCommand());
+  const invokeModel = await compare('InvokeModel', invokeCall(floorClient(cannedInvoke)), invokeCall(localClient()));
+  const cannedInvokeStream = await capture(invokeStreamCommand());
+  const floorInvokeStream = invokeStreamCall(floorClient(cannedInvokeStream));
+  const localInvokeStream = invokeStreamCall(localClient());
+  const [floorChunks, localChunks] = [await floorInvokeStream(), await localInvokeStream()];
+  if (floorChunks !== localChunks) throw new Error(`chunk counts differ: floor ${floorChunks}, local ${localChunks}`);
+  const invokeStream = await compare('InvokeStream', floorInvokeStream, localInvokeStream, localChunks);
+
   const micro = microEncoder();
 
   const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
-  const rows = [converse, stream];
+  const rows = [converse, stream, invokeModel, invokeStream];
   console.log('');
   console.log(`local-bedrock overhead vs SDK floor  (Node ${process.version}, medians of ${ROUNDS} interleaved rounds)`);
   console.log('');

@@ -16,11 +16,9 @@ const INVOKE_STREAM_EXCEPTIONS = new Set([
   'ModelTimeoutException',
 ]);
 
-const encoder = new TextEncoder();
-
 /** One native chunk as Bedrock frames it: a `chunk` event carrying `{"bytes": base64(JSON)}`. */
 function chunkFrame(chunk: Record<string, unknown>): Uint8Array {
-  return eventFrame('chunk', { bytes: Buffer.from(encoder.encode(JSON.stringify(chunk))).toString('base64') });
+  return eventFrame('chunk', { bytes: Buffer.from(JSON.stringify(chunk)).toString('base64') });
 }
 
 /**
