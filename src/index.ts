@@ -40,7 +40,7 @@ export type {
 export { createModelRegistry } from './models/registry.js';
 export type { ModelRegistry, ModelRegistryOptions, ResolvedModel } from './models/registry.js';
 export type { ModelMap } from './models/model-map.js';
-export type { ModelFamily, ModelKind } from './models/catalog.js';
+export type { ModelFamily, ModelFeatures, ModelKind } from './models/catalog.js';
 
 // Errors
 export { BedrockServiceError, BEDROCK_ERROR_NAMES } from './errors/bedrock-errors.js';

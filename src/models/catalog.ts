@@ -26,6 +26,29 @@ export type ModelFamily =
 /** What a model does. Only `chat` models answer Converse. */
 export type ModelKind = 'chat' | 'embedding' | 'image' | 'video' | 'speech' | 'rerank';
 
+/**
+ * What a chat model supports, from AWS's "supported models and model features" table. Operations and
+ * later feature checks read these; streaming is what InvokeModelWithResponseStream and ConverseStream need.
+ */
+export interface ModelFeatures {
+  /** System prompts (Titan Text and Mistral 7B/Mixtral have none). */
+  system: boolean;
+  /** Tool use in Converse / the native body. */
+  tools: boolean;
+  /** Tool use while streaming (Llama 3.1+, Mistral Large: tools only without streaming). */
+  streamingTools: boolean;
+  /** Image input. */
+  vision: boolean;
+  /** Document blocks. */
+  documents: boolean;
+  /** Any streaming operation. */
+  streaming: boolean;
+}
+
+const ALL_FEATURES: ModelFeatures = { system: true, tools: true, streamingTools: true, vision: true, documents: true, streaming: true };
+const TEXT_ONLY: ModelFeatures = { system: true, tools: false, streamingTools: false, vision: false, documents: true, streaming: true };
+const NO_CHAT_FEATURES: ModelFeatures = { system: false, tools: false, streamingTools: false, vision: false, documents: false, streaming: false };
+
 /** One line of the catalog. */
 export interface CatalogEntry {
   /** Matches the base (foundation) model id. */
@@ -34,39 +57,62 @@ export interface CatalogEntry {
   kind: ModelKind;
   /** The largest `maxTokens` the model accepts (chat models only). */
   maxOutputTokens?: number;
+  /** What the model supports; every feature for chat lines that name none, none for other kinds. */
+  features: ModelFeatures;
+}
+
+type Line = Omit<CatalogEntry, 'features'> & { features?: Partial<ModelFeatures> };
+
+function line(entry: Line): CatalogEntry {
+  const base = entry.kind === 'chat' ? ALL_FEATURES : NO_CHAT_FEATURES;
+  return { ...entry, features: { ...base, ...entry.features } };
 }
 
 // Order matters: the first matching line wins, so specific lines precede general ones.
-const CATALOG: readonly CatalogEntry[] = [
-  { pattern: /^anthropic\.claude-(3-7|sonnet-4|haiku-4|opus-4)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 64000 },
-  { pattern: /^anthropic\.claude-3-5/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192 },
-  { pattern: /^anthropic\./, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096 },
-  { pattern: /^amazon\.nova-canvas/, family: 'amazon-nova', kind: 'image' },
-  { pattern: /^amazon\.nova-reel/, family: 'amazon-nova', kind: 'video' },
-  { pattern: /^amazon\.nova-sonic/, family: 'amazon-nova', kind: 'speech' },
-  { pattern: /^amazon\.nova-.*embed/, family: 'amazon-nova', kind: 'embedding' },
-  { pattern: /^amazon\.nova-/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000 },
-  { pattern: /^amazon\.titan-embed/, family: 'amazon-titan', kind: 'embedding' },
-  { pattern: /^amazon\.titan-image/, family: 'amazon-titan', kind: 'image' },
-  { pattern: /^amazon\.titan-text-premier/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 3072 },
-  { pattern: /^amazon\.titan-text-lite/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 4096 },
-  { pattern: /^amazon\.titan-/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 8192 },
-  { pattern: /^amazon\.rerank/, family: 'amazon-titan', kind: 'rerank' },
-  { pattern: /^meta\.llama(2|3-)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048 },
-  { pattern: /^meta\./, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192 },
-  { pattern: /^mistral\./, family: 'mistral', kind: 'chat', maxOutputTokens: 8192 },
-  { pattern: /^cohere\.embed/, family: 'cohere', kind: 'embedding' },
-  { pattern: /^cohere\.rerank/, family: 'cohere', kind: 'rerank' },
-  { pattern: /^cohere\./, family: 'cohere', kind: 'chat', maxOutputTokens: 4000 },
-  { pattern: /^ai21\./, family: 'ai21', kind: 'chat', maxOutputTokens: 4096 },
-  { pattern: /^deepseek\./, family: 'deepseek', kind: 'chat', maxOutputTokens: 32768 },
-  { pattern: /^openai\./, family: 'openai', kind: 'chat', maxOutputTokens: 32768 },
-  { pattern: /^qwen\./, family: 'qwen', kind: 'chat', maxOutputTokens: 32768 },
-  { pattern: /^writer\./, family: 'writer', kind: 'chat', maxOutputTokens: 8192 },
-  { pattern: /^stability\./, family: 'stability', kind: 'image' },
-  { pattern: /^twelvelabs\./, family: 'twelvelabs', kind: 'embedding' },
-  { pattern: /^luma\./, family: 'luma', kind: 'video' },
-];
+const CATALOG: readonly CatalogEntry[] = (
+  [
+    { pattern: /^anthropic\.claude-(3-7|sonnet-4|haiku-4|opus-4)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 64000 },
+    { pattern: /^anthropic\.claude-3-5-haiku/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192, features: { vision: false } },
+    { pattern: /^anthropic\.claude-3-5/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192 },
+    { pattern: /^anthropic\.claude-(v2|instant)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096, features: { ...TEXT_ONLY } },
+    { pattern: /^anthropic\./, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096 },
+    { pattern: /^amazon\.nova-canvas/, family: 'amazon-nova', kind: 'image' },
+    { pattern: /^amazon\.nova-reel/, family: 'amazon-nova', kind: 'video' },
+    { pattern: /^amazon\.nova-sonic/, family: 'amazon-nova', kind: 'speech' },
+    { pattern: /^amazon\.nova-.*embed/, family: 'amazon-nova', kind: 'embedding' },
+    { pattern: /^amazon\.nova-micro/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, features: { vision: false, documents: false } },
+    { pattern: /^amazon\.nova-/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000 },
+    { pattern: /^amazon\.titan-embed/, family: 'amazon-titan', kind: 'embedding' },
+    { pattern: /^amazon\.titan-image/, family: 'amazon-titan', kind: 'image' },
+    { pattern: /^amazon\.titan-text-premier/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 3072, features: { ...TEXT_ONLY, system: false, documents: false } },
+    { pattern: /^amazon\.titan-text-lite/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 4096, features: { ...TEXT_ONLY, system: false } },
+    { pattern: /^amazon\.titan-/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 8192, features: { ...TEXT_ONLY, system: false } },
+    { pattern: /^amazon\.rerank/, family: 'amazon-titan', kind: 'rerank' },
+    { pattern: /^meta\.llama(2|3-)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, features: { ...TEXT_ONLY } },
+    { pattern: /^meta\.llama3-2-(1b|3b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, features: { ...TEXT_ONLY } },
+    { pattern: /^meta\.llama3-2-(11b|90b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, features: { streamingTools: false } },
+    { pattern: /^meta\./, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, features: { vision: false, streamingTools: false } },
+    { pattern: /^mistral\.(mistral-7b|mixtral)/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, features: { ...TEXT_ONLY, system: false } },
+    { pattern: /^mistral\.pixtral/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, features: { streamingTools: false } },
+    { pattern: /^mistral\./, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, features: { vision: false, streamingTools: false } },
+    { pattern: /^cohere\.embed/, family: 'cohere', kind: 'embedding' },
+    { pattern: /^cohere\.rerank/, family: 'cohere', kind: 'rerank' },
+    { pattern: /^cohere\.command-r/, family: 'cohere', kind: 'chat', maxOutputTokens: 4000, features: { vision: false } },
+    { pattern: /^cohere\./, family: 'cohere', kind: 'chat', maxOutputTokens: 4000, features: { ...TEXT_ONLY, system: false } },
+    { pattern: /^ai21\.jamba-instruct/, family: 'ai21', kind: 'chat', maxOutputTokens: 4096, features: { ...TEXT_ONLY, documents: false } },
+    { pattern: /^ai21\./, family: 'ai21', kind: 'chat', maxOutputTokens: 4096, features: { vision: false } },
+    { pattern: /^deepseek\./, family: 'deepseek', kind: 'chat', maxOutputTokens: 32768, features: { ...TEXT_ONLY } },
+    { pattern: /^openai\./, family: 'openai', kind: 'chat', maxOutputTokens: 32768, features: { vision: false, documents: false } },
+    { pattern: /^qwen\./, family: 'qwen', kind: 'chat', maxOutputTokens: 32768, features: { vision: false } },
+    { pattern: /^writer\./, family: 'writer', kind: 'chat', maxOutputTokens: 8192, features: { vision: false } },
+    { pattern: /^stability\./, family: 'stability', kind: 'image' },
+    { pattern: /^twelvelabs\./, family: 'twelvelabs', kind: 'embedding' },
+    { pattern: /^luma\./, family: 'luma', kind: 'video' },
+  ] satisfies Line[]
+).map(line);
+
+/** Every feature: what mapped custom and `ollama.<model>` ids are assumed to support. */
+export const DEFAULT_FEATURES: ModelFeatures = ALL_FEATURES;
 
 /** The catalog line of a base model id, or `undefined` for an id of no known provider. */
 export function findCatalogEntry(baseModelId: string): CatalogEntry | undefined {

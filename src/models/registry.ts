@@ -1,5 +1,5 @@
 import { validationError } from '../errors/bedrock-errors.js';
-import { DEFAULT_MAX_OUTPUT_TOKENS, findCatalogEntry, type ModelFamily, type ModelKind } from './catalog.js';
+import { DEFAULT_FEATURES, DEFAULT_MAX_OUTPUT_TOKENS, findCatalogEntry, type ModelFamily, type ModelFeatures, type ModelKind } from './catalog.js';
 import { assertModelIdShape, parseModelId } from './model-id.js';
 import { FAMILY_DEFAULT_MODELS, lookUpModelMap, parseModelMap, type ModelMap } from './model-map.js';
 
@@ -12,6 +12,8 @@ export interface ResolvedModel {
   family: ModelFamily;
   kind: ModelKind;
   maxOutputTokens: number;
+  /** What the model supports (system prompts, tools, images, streaming…). */
+  features: ModelFeatures;
   /** The model name the backend runs. */
   backendModel: string;
 }
@@ -69,13 +71,22 @@ export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRe
           family: 'ollama',
           kind: 'chat',
           maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+          features: DEFAULT_FEATURES,
           backendModel: mappedModel([modelId]) ?? parsed.ollamaModel,
         };
       case 'other': {
         // Application profiles, provisioned and custom models exist only if the user mapped them.
         const model = mappedModel([modelId]);
         if (model === undefined) throw validationError('The provided model identifier is invalid.');
-        return { requestedId: modelId, baseModelId: modelId, family: 'custom', kind: 'chat', maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS, backendModel: model };
+        return {
+          requestedId: modelId,
+          baseModelId: modelId,
+          family: 'custom',
+          kind: 'chat',
+          maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+          features: DEFAULT_FEATURES,
+          backendModel: model,
+        };
       }
       default: {
         const entry = findCatalogEntry(parsed.baseModelId)!;
@@ -86,6 +97,7 @@ export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRe
           family: entry.family,
           kind: entry.kind,
           maxOutputTokens: entry.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+          features: entry.features,
           backendModel: mappedModel(ids) ?? defaultModel ?? FAMILY_DEFAULT_MODELS[entry.family],
         };
       }
