@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A fake Ollama server for tests: a real `node:http` server on 127.0.0.1 that speaks the parts of Ollama's
  * API the `ollama` npm client uses (`/api/version`, `/api/tags`, `/api/show`, `/api/chat`, `/api/generate`,
- * `/api/pull`), with scripted chat replies and a record of every request.
+ * `/api/pull`, `/api/embed`), with scripted chat replies, deterministic embeddings and a record of every request.
  */
 
 /** A tool call as Ollama streams it. */
@@ -151,6 +151,23 @@ function chatObject(model: string, script: ChatScript) {
   return { ...chunkBase(model), message, ...doneMetrics(script) };
 }
 
+/** The fake's embedding dimension: that of `nomic-embed-text`, so codecs have to resize. */
+export const FAKE_EMBEDDING_DIMENSION = 768;
+
+/**
+ * The unit vector the fake answers `/api/embed` with: each lower-cased word adds ±1 to a bucket picked by
+ * its SHA-256, so texts sharing words are closer. Tests compute it too, to check what the codecs did to it.
+ */
+export function fakeEmbedding(text: string): number[] {
+  const vector = new Array<number>(FAKE_EMBEDDING_DIMENSION).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? [text]) {
+    const digest = createHash('sha256').update(word).digest();
+    vector[digest.readUInt32BE(0) % FAKE_EMBEDDING_DIMENSION]! += digest[4]! & 1 ? -1 : 1;
+  }
+  const norm = Math.hypot(...vector);
+  return norm === 0 ? vector : vector.map((value) => value / norm);
+}
+
 function modelDetails() {
   return { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '1B', quantization_level: 'Q4_K_M' };
 }
@@ -220,6 +237,25 @@ export async function startFakeOllama(options: { models?: string[] } = {}): Prom
     res.end();
   }
 
+  /** `/api/embed`: one `fakeEmbedding` per input; `prompt_eval_count` is the number of words. */
+  function handleEmbed(res: ServerResponse, body: Record<string, unknown>): void {
+    const model = String(body.model);
+    if (!models.has(model)) {
+      const { status, body: error } = notFound(model);
+      sendJson(res, status, error);
+      return;
+    }
+    const inputs = Array.isArray(body.input) ? (body.input as string[]) : [String(body.input)];
+    const words = inputs.reduce((sum, input) => sum + input.split(/\s+/).filter(Boolean).length, 0);
+    sendJson(res, 200, {
+      model,
+      embeddings: inputs.map(fakeEmbedding),
+      total_duration: 5 * NS_PER_MS,
+      load_duration: 1 * NS_PER_MS,
+      prompt_eval_count: words,
+    });
+  }
+
   function handleShow(res: ServerResponse, body: Record<string, unknown>): void {
     const model = String(body.model ?? body.name);
     if (!models.has(model)) {
@@ -263,6 +299,7 @@ export async function startFakeOllama(options: { models?: string[] } = {}): Prom
     if (key === 'POST /api/chat') return handleChat(res, body!);
     if (key === 'POST /api/generate') return handleGenerate(res, body!);
     if (key === 'POST /api/pull') return handlePull(res, body!);
+    if (key === 'POST /api/embed') return handleEmbed(res, body!);
     sendJson(res, 404, { error: '404 page not found' });
   }
 

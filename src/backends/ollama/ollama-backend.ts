@@ -6,7 +6,7 @@ import { BedrockServiceError, validationError } from '../../errors/bedrock-error
 import { countTextTokens } from '../../tokens/approximate.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { StopSequenceWatcher } from '../stop-sequence-watcher.js';
-import type { BackendCallOptions, Backend } from '../types.js';
+import type { BackendCallOptions, Backend, EmbeddingRequest, EmbeddingResponse } from '../types.js';
 import { forcedToolFormat, toOllamaMessages, toOllamaOptions, toOllamaThink, toOllamaTools } from './ollama-request.js';
 
 /** Progress of a model download, as Ollama reports it. */
@@ -96,9 +96,9 @@ function mapStopReason(doneReason: string | undefined, sawToolCall: boolean): Ch
 
 /**
  * Answers with a real local model through an Ollama server, using the `ollama` npm client: chat and
- * streaming, tools, images, thinking, sampling options and usage. A model the server lacks is pulled on
- * first use (opt out with `pull: false`). An unreachable server gives `ServiceUnavailableException` naming
- * the host within `connectTimeoutMs`.
+ * streaming, tools, images, thinking, sampling options and usage, and text embeddings (`/api/embed`). A
+ * model the server lacks is pulled on first use (opt out with `pull: false`). An unreachable server gives
+ * `ServiceUnavailableException` naming the host within `connectTimeoutMs`.
  *
  * @example
  * const client = new BedrockRuntimeClient({ region: 'us-east-1', credentials, requestHandler: new LocalBedrockHandler({
@@ -189,21 +189,36 @@ export function createOllamaBackend(options: OllamaBackendOptions = {}): OllamaB
     return error;
   }
 
-  /** Starts a streamed chat call, pulling the model first if the server lacks it. */
-  async function startChat(request: OllamaChatRequest, signal: AbortSignal | undefined) {
+  /** Runs an Ollama call, pulling the model first if the server lacks it (and pulling is on). */
+  async function withPull<T>(model: string, call: () => Promise<T>): Promise<T> {
     await prepare();
-    const call = () => client(signal).chat({ ...request, stream: true });
     try {
       return await call();
     } catch (error) {
-      if (!pullMissing || !isModelMissing(error)) throw toBedrockError(error, request.model);
+      if (!pullMissing || !isModelMissing(error)) throw toBedrockError(error, model);
       try {
-        await pull(request.model);
+        await pull(model);
         return await call();
       } catch (retryError) {
-        throw toBedrockError(retryError, request.model);
+        throw toBedrockError(retryError, model);
       }
     }
+  }
+
+  /** Texts through `POST /api/embed`, one vector each at the model's own dimension (the codecs resize). */
+  async function embed(request: EmbeddingRequest, callOptions: BackendCallOptions = {}): Promise<EmbeddingResponse> {
+    // Ollama's embed endpoint takes text only; mixing in vectors from elsewhere would make similarities meaningless.
+    if (request.images.length > 0) throw validationError('The Ollama backend cannot embed images: Ollama\'s /api/embed takes text only.');
+    const model = request.backendModel;
+    const response = await withPull(model, () =>
+      client(callOptions.signal).embed({ model, input: request.texts, ...(options.keepAlive !== undefined ? { keep_alive: options.keepAlive } : {}) }),
+    );
+    if (response.embeddings.length !== request.texts.length) {
+      throw new BedrockServiceError('ModelErrorException', `The model returned ${response.embeddings.length} embeddings for ${request.texts.length} inputs.`, {
+        members: { resourceName: model },
+      });
+    }
+    return { embeddings: response.embeddings, inputTokens: response.prompt_eval_count ?? 0 };
   }
 
   async function chatStream(request: ChatRequest, callOptions: BackendCallOptions = {}): Promise<AsyncIterable<ChatStreamEvent>> {
@@ -217,7 +232,7 @@ export function createOllamaBackend(options: OllamaBackendOptions = {}): OllamaB
       ...(request.reasoning ? { think: toOllamaThink(request) } : {}),
       ...(options.keepAlive !== undefined ? { keep_alive: options.keepAlive } : {}),
     };
-    const upstream = await startChat(ollamaRequest, callOptions.signal);
+    const upstream = await withPull(ollamaRequest.model, () => client(callOptions.signal).chat({ ...ollamaRequest, stream: true }));
     return translateStream(upstream, request, forced, (error) => toBedrockError(modelStreamError(error), request.backendModel));
   }
 
@@ -226,6 +241,7 @@ export function createOllamaBackend(options: OllamaBackendOptions = {}): OllamaB
     host,
     prepare,
     chatStream,
+    embed,
     async chat(request, callOptions) {
       try {
         return await collectChatStream(await chatStream(request, callOptions));
