@@ -1,6 +1,6 @@
 import { ConverseCommand, ConverseStreamCommand, type ConverseStreamCommandInput, type ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
-import type { ChatBackend, ChatStreamEvent } from '../src/index.js';
+import type { Backend, ChatStreamEvent } from '../src/index.js';
 import { collectEvents, eventName, FRONT_DOORS, runtimeClient, userText } from './support/clients.js';
 
 const CLAUDE = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
@@ -125,7 +125,7 @@ describe.each(FRONT_DOORS)('ConverseStream through the %s door', (door) => {
   });
 
   it('ends a stream that stops without finishing with modelStreamErrorException', async () => {
-    const backend: ChatBackend = {
+    const backend: Backend = {
       name: 'truncating',
       chat: () => Promise.reject(new Error('unused')),
       async chatStream() {
@@ -145,7 +145,7 @@ describe.each(FRONT_DOORS)('ConverseStream through the %s door', (door) => {
 
   it('turns an unexpected backend failure mid-stream into internalServerException', async () => {
     const warnings: string[] = [];
-    const backend: ChatBackend = {
+    const backend: Backend = {
       name: 'broken',
       chat: () => Promise.reject(new Error('unused')),
       async chatStream() {
@@ -165,7 +165,7 @@ describe.each(FRONT_DOORS)('ConverseStream through the %s door', (door) => {
 /** A backend that streams one delta per `release()`, recording whether it saw its call aborted. */
 function gatedBackend() {
   const state = { aborted: false, finished: false, release: () => {} };
-  const backend: ChatBackend = {
+  const backend: Backend = {
     name: 'gated',
     chat: () => Promise.reject(new Error('unused')),
     async chatStream(_request, options) {

@@ -1,7 +1,7 @@
-import type { ChatBackend, ChatRequest, ChatResponse, ChatStreamEvent } from '../../src/index.js';
+import type { Backend, ChatRequest, ChatResponse, ChatStreamEvent } from '../../src/index.js';
 
 /** A backend that records what it was asked and answers with a fixed text, to observe what reached a backend. */
-export function probeBackend(text = 'ok'): ChatBackend & { requests: ChatRequest[] } {
+export function probeBackend(text = 'ok'): Backend & { requests: ChatRequest[] } {
   const requests: ChatRequest[] = [];
   const answer = (request: ChatRequest): ChatResponse => {
     requests.push(request);
