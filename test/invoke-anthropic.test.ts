@@ -168,3 +168,18 @@ describe('Claude Messages answered by Ollama', () => {
     expect(invocationMetrics(chunks)).toMatchObject({ inputTokenCount: 12, outputTokenCount: 2 });
   });
 });
+
+describe('thinking on a local model that cannot think', () => {
+  it.each(FRONT_DOORS)('answers without reasoning instead of failing (%s door)', async (door) => {
+    const ollama = await startFakeOllama({ models: ['llama3.2'], modelsWithoutThinking: ['llama3.2'] });
+    try {
+      ollama.script({ content: ['Plain answer.'] });
+      const { client } = runtimeClient(door, { backend: createOllamaBackend({ host: ollama.host }) });
+      const result = await invoke(client, SONNET_37, claudeBody({ max_tokens: 3000, thinking: { type: 'enabled', budget_tokens: 2000 } }));
+      expect(result.body.content).toEqual([{ type: 'text', text: 'Plain answer.' }]);
+      expect(ollama.chats.map((chat) => chat.body.think)).toEqual([true, undefined]);
+    } finally {
+      await ollama.close();
+    }
+  });
+});

@@ -177,8 +177,9 @@ function fakeDigest(model: string): string {
 }
 
 /** Starts a fake Ollama on a free port of 127.0.0.1. */
-export async function startFakeOllama(options: { models?: string[] } = {}): Promise<FakeOllama> {
+export async function startFakeOllama(options: { models?: string[]; modelsWithoutThinking?: string[] } = {}): Promise<FakeOllama> {
   const models = new Set(options.models ?? ['llama3.2']);
+  const withoutThinking = new Set(options.modelsWithoutThinking ?? []);
   const requests: RecordedRequest[] = [];
   const chats: ChatExchange[] = [];
   let queue: ChatScript[] = [];
@@ -187,6 +188,10 @@ export async function startFakeOllama(options: { models?: string[] } = {}): Prom
     const model = String(body.model);
     const closedByClient = new Promise<boolean>((resolve) => res.once('close', () => resolve(!res.writableFinished)));
     chats.push({ body, closedByClient });
+    if (models.has(model) && withoutThinking.has(model) && body.think !== undefined && body.think !== false) {
+      sendJson(res, 400, { error: `"${model}" does not support thinking` });
+      return;
+    }
     if (!models.has(model)) {
       const { status, body: error } = notFound(model);
       sendJson(res, status, error);
@@ -199,6 +204,10 @@ export async function startFakeOllama(options: { models?: string[] } = {}): Prom
 
   function handleGenerate(res: ServerResponse, body: Record<string, unknown>): void {
     const model = String(body.model);
+    if (models.has(model) && withoutThinking.has(model) && body.think !== undefined && body.think !== false) {
+      sendJson(res, 400, { error: `"${model}" does not support thinking` });
+      return;
+    }
     if (!models.has(model)) {
       const { status, body: error } = notFound(model);
       sendJson(res, status, error);
@@ -240,6 +249,10 @@ export async function startFakeOllama(options: { models?: string[] } = {}): Prom
   /** `/api/embed`: one `fakeEmbedding` per input; `prompt_eval_count` is the number of words. */
   function handleEmbed(res: ServerResponse, body: Record<string, unknown>): void {
     const model = String(body.model);
+    if (models.has(model) && withoutThinking.has(model) && body.think !== undefined && body.think !== false) {
+      sendJson(res, 400, { error: `"${model}" does not support thinking` });
+      return;
+    }
     if (!models.has(model)) {
       const { status, body: error } = notFound(model);
       sendJson(res, status, error);
@@ -258,6 +271,10 @@ export async function startFakeOllama(options: { models?: string[] } = {}): Prom
 
   function handleShow(res: ServerResponse, body: Record<string, unknown>): void {
     const model = String(body.model ?? body.name);
+    if (models.has(model) && withoutThinking.has(model) && body.think !== undefined && body.think !== false) {
+      sendJson(res, 400, { error: `"${model}" does not support thinking` });
+      return;
+    }
     if (!models.has(model)) {
       const { status, body: error } = notFound(model);
       sendJson(res, status, error);

@@ -89,6 +89,9 @@ function modelStreamError(error: unknown): unknown {
   });
 }
 
+/** Ollama's 400 for `think` on a model without thinking: `"llama3.2" does not support thinking`. */
+const THINKING_UNSUPPORTED = /does not support thinking/i;
+
 function mapStopReason(doneReason: string | undefined, sawToolCall: boolean): ChatStopReason {
   if (doneReason === 'length') return 'max_tokens';
   return sawToolCall ? 'tool_use' : 'end_turn';
@@ -232,7 +235,16 @@ export function createOllamaBackend(options: OllamaBackendOptions = {}): OllamaB
       ...(request.reasoning ? { think: toOllamaThink(request) } : {}),
       ...(options.keepAlive !== undefined ? { keep_alive: options.keepAlive } : {}),
     };
-    const upstream = await withPull(ollamaRequest.model, () => client(callOptions.signal).chat({ ...ollamaRequest, stream: true }));
+    const start = (body: OllamaChatRequest) => withPull(body.model, () => client(callOptions.signal).chat({ ...body, stream: true }));
+    let upstream: Awaited<ReturnType<typeof start>>;
+    try {
+      upstream = await start(ollamaRequest);
+    } catch (error) {
+      // Thinking was asked for (DeepSeek R1 always thinks) but the local model cannot: answer without it.
+      if (ollamaRequest.think === undefined || !THINKING_UNSUPPORTED.test(BedrockServiceError.isInstance(error) ? error.message : '')) throw error;
+      const { think: _unsupported, ...withoutThinking } = ollamaRequest;
+      upstream = await start(withoutThinking);
+    }
     return translateStream(upstream, request, forced, (error) => toBedrockError(modelStreamError(error), request.backendModel));
   }
 
