@@ -285,7 +285,8 @@ function streamEncoder(context: InvokeContext): InvokeStreamEncoder {
 /** Claude Messages API bodies ↔ neutral chat. */
 export const anthropicMessagesCodec: InvokeChatCodec = {
   name: 'anthropic-messages',
-  accepts: (body) => body.messages !== undefined || body.prompt === undefined,
+  // The version key is what sets a Messages body apart (Nova and Chat Completions bodies have messages too).
+  accepts: (body) => body.anthropic_version !== undefined && body.prompt === undefined,
   decode,
   encode(answer, context) {
     const content = answer.content.map((part) => {
