@@ -2,8 +2,8 @@ import type { ChatRequest, ChatResponse, ChatStopReason } from '../../chat/types
 import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asNumber } from '../json-values.js';
-import { checkKeys, checkNumber, malformedInput } from './native-body-errors.js';
-import { checkString, checkStringList, parsePrompt, stringList } from './prompt-templates.js';
+import { checkKeys, checkNumber, checkString, checkStringList, malformedInput, stringList } from './native-body-errors.js';
+import { parsePrompt } from './prompt-templates.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**

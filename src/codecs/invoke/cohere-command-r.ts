@@ -3,7 +3,7 @@ import type { ChatMessage, ChatOutputPart, ChatPart, ChatRequest, ChatStopReason
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString } from '../json-values.js';
 import { cohereFinishReason, derivedUuid } from './cohere-command.js';
-import { checkKeys, checkNumber, jsonType, malformedInput } from './native-body-errors.js';
+import { checkKeys, checkNumber, jsonType, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -41,10 +41,6 @@ interface CohereToolCall {
 
 /** What encode needs from the body that the neutral request does not keep, to echo `chat_history`. */
 const calls = new WeakMap<ChatRequest, { history: unknown[]; message: string; toolResults: unknown[] }>();
-
-function typeViolation(value: unknown, path: string, expected: 'String' | 'JSONArray' | 'JSONObject' | 'Boolean'): string[] {
-  return value === undefined || jsonType(value) === expected ? [] : [`${path}: expected type: ${expected}, found: ${jsonType(value)}`];
-}
 
 /** The neutral id of a Cohere tool call: the same call always gets the same id, so results pair with calls. */
 function callId(call: CohereToolCall): string {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ChatOutputPart, ChatRequest, ChatStopReason, ChatStreamEvent } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber } from '../json-values.js';
-import { checkKeys, checkNumber, jsonType, malformedInput } from './native-body-errors.js';
+import { checkKeys, checkNumber, enumViolation, jsonType, malformedInput } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -38,10 +38,6 @@ export function cohereFinishReason(stopReason: ChatStopReason): string {
     default:
       return 'COMPLETE';
   }
-}
-
-function enumViolation(value: unknown, path: string, members: readonly string[]): string[] {
-  return value === undefined || members.includes(value as string) ? [] : [`${path}: ${String(value)} is not a valid enum value`];
 }
 
 function decode(body: Record<string, unknown>, model: ResolvedModel): ChatRequest {

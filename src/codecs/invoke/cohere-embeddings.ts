@@ -2,19 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { countTextTokens, splitIntoTokens } from '../../tokens/approximate.js';
-import {
-  checkEnum,
-  checkList,
-  checkString,
-  normalizeVector,
-  quantizeBinary,
-  quantizeInt8,
-  quantizeUbinary,
-  quantizeUint8,
-  resizeVector,
-  toWireFloats,
-} from './embedding-vectors.js';
-import { checkKeys, checkNumber, malformedInput } from './native-body-errors.js';
+import { normalizeVector, quantizeBinary, quantizeInt8, quantizeUbinary, quantizeUint8, resizeVector, toWireFloats } from './embedding-vectors.js';
+import { checkEnum, checkKeys, checkList, checkNumber, checkString, malformedInput } from './native-body-errors.js';
 import type { InvokeEmbeddingCodec } from './types.js';
 
 /**

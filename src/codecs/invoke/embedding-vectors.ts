@@ -1,4 +1,3 @@
-import { jsonType } from './native-body-errors.js';
 
 /**
  * Vector arithmetic shared by the embedding codecs. Backends return vectors at their own native dimension
@@ -100,36 +99,4 @@ export function quantizeBinary(vector: readonly number[]): number[] {
  */
 export function titanBinary(vector: readonly number[]): number[] {
   return vector.map((value) => (value > 0 ? 1 : 0));
-}
-
-/* Schema checks both embedding codecs share, worded as Bedrock's schema validator words them. */
-
-/** `#/dimensions: 300 is not a valid enum value` when `value` is set and not one of `allowed`. */
-export function checkEnum(value: unknown, path: string, allowed: readonly unknown[]): string | undefined {
-  if (value === undefined || allowed.includes(value)) return undefined;
-  return `${path}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)} is not a valid enum value`;
-}
-
-/** A list of at least `minimum` (at most `maximum`) items, each checked by `checkItem`, when set. */
-export function checkList(
-  value: unknown,
-  path: string,
-  checkItem: (item: unknown, itemPath: string) => string | undefined,
-  minimum = 1,
-  maximum = Infinity,
-): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) return [`${path}: expected type: JSONArray, found: ${jsonType(value)}`];
-  if (value.length < minimum) return [`${path}: expected minimum item count: ${minimum}, found: ${value.length}`];
-  if (value.length > maximum) return [`${path}: expected maximum item count: ${maximum}, found: ${value.length}`];
-  return value.flatMap((item, index) => checkItem(item, `${path}/${index}`) ?? []);
-}
-
-/** A string of at least `minLength` (at most `maxLength`) characters, when set. */
-export function checkString(value: unknown, path: string, minLength = 0, maxLength = Infinity): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') return `${path}: expected type: String, found: ${jsonType(value)}`;
-  if (value.length < minLength) return `${path}: expected minLength: ${minLength}, actual: ${value.length}`;
-  if (value.length > maxLength) return `${path}: expected maxLength: ${maxLength}, actual: ${value.length}`;
-  return undefined;
 }

@@ -2,8 +2,8 @@ import type { ChatMessage, ChatPart, ChatRequest } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { asNumber, fromBase64 } from '../json-values.js';
-import { checkKeys, checkNumber, malformedInput } from './native-body-errors.js';
-import { checkString, checkStringList, completionStopReason, parsePrompt, stringList } from './prompt-templates.js';
+import { checkKeys, checkNumber, checkString, checkStringList, malformedInput, stringList } from './native-body-errors.js';
+import { completionStopReason, parsePrompt } from './prompt-templates.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**

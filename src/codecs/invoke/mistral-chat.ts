@@ -4,8 +4,8 @@ import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString } from '../json-values.js';
 import { MISTRAL_TEXT_ONLY_MODELS, mistralTextCodec } from './mistral-text.js';
-import { checkKeys, checkNumber, jsonType, malformedInput } from './native-body-errors.js';
-import { checkStringList, stringList } from './prompt-templates.js';
+import { checkKeys, checkNumber, checkStringList, jsonType, malformedInput, stringList } from './native-body-errors.js';
+
 import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { ChatRequest, ChatResponse } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asNumber } from '../json-values.js';
-import { checkKeys, checkNumber, malformedInput } from './native-body-errors.js';
-import { checkString, checkStringList, completionStopReason, parsePrompt, stringList } from './prompt-templates.js';
+import { checkKeys, checkNumber, checkString, checkStringList, malformedInput, stringList } from './native-body-errors.js';
+import { completionStopReason, parsePrompt } from './prompt-templates.js';
 import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
 
 /**

@@ -43,3 +43,67 @@ export function jsonType(value: unknown): string {
   if (typeof value === 'boolean') return 'Boolean';
   return 'Number';
 }
+
+/** Expected JSON types, in the schema validator's words. */
+export type JsonTypeName = 'String' | 'JSONArray' | 'JSONObject' | 'Boolean' | 'Number';
+
+/** A value of the expected JSON type (when set), or the violation. */
+export function typeViolation(value: unknown, path: string, expected: JsonTypeName): string[] {
+  return value === undefined || jsonType(value) === expected ? [] : [`${path}: expected type: ${expected}, found: ${jsonType(value)}`];
+}
+
+/** `#/dimensions: 300 is not a valid enum value` when `value` is set and not one of `allowed`. */
+export function checkEnum(value: unknown, path: string, allowed: readonly unknown[]): string | undefined {
+  if (value === undefined || allowed.includes(value)) return undefined;
+  return `${path}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)} is not a valid enum value`;
+}
+
+/** `checkEnum` as a list of violations, for spreading into one. */
+export function enumViolation(value: unknown, path: string, allowed: readonly unknown[]): string[] {
+  const violation = checkEnum(value, path, allowed);
+  return violation === undefined ? [] : [violation];
+}
+
+/** A string of at least `minLength` (at most `maxLength`) characters, when set. */
+export function checkString(value: unknown, path: string, minLength = 0, maxLength = Infinity): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') return `${path}: expected type: String, found: ${jsonType(value)}`;
+  if (value.length < minLength) return `${path}: expected minLength: ${minLength}, actual: ${value.length}`;
+  if (value.length > maxLength) return `${path}: expected maxLength: ${maxLength}, actual: ${value.length}`;
+  return undefined;
+}
+
+/** A list of at least `minimum` (at most `maximum`) items, each checked by `checkItem`, when set. */
+export function checkList(
+  value: unknown,
+  path: string,
+  checkItem: (item: unknown, itemPath: string) => string | undefined,
+  minimum = 1,
+  maximum = Infinity,
+): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return [`${path}: expected type: JSONArray, found: ${jsonType(value)}`];
+  if (value.length < minimum) return [`${path}: expected minimum item count: ${minimum}, found: ${value.length}`];
+  if (value.length > maximum) return [`${path}: expected maximum item count: ${maximum}, found: ${value.length}`];
+  return value.flatMap((item, index) => checkItem(item, `${path}/${index}`) ?? []);
+}
+
+/** A list of strings with at most `maxItems` entries, when set. */
+export function checkStringList(value: unknown, path: string, maxItems?: number): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return [`${path}: expected type: JSONArray, found: ${jsonType(value)}`];
+  const violations = value.flatMap((item, index) => checkString(item, `${path}/${index}`) ?? []);
+  if (maxItems !== undefined && value.length > maxItems) violations.push(`${path}: expected maximum item count: ${maxItems}, found: ${value.length}`);
+  return violations;
+}
+
+/** The strings of an already checked list. */
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** Throws the malformed-input error when any check found a violation. */
+export function throwIfAny(violations: readonly (string | undefined)[]): void {
+  const found = violations.filter((violation): violation is string => violation !== undefined);
+  if (found.length > 0) throw malformedInput(found);
+}

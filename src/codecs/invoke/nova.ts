@@ -3,7 +3,7 @@ import type { ResolvedModel } from '../../models/registry.js';
 import { parseConverseRequest } from '../converse-request.js';
 import { partToContentBlock } from '../converse-response.js';
 import { asArray, asObject, toBase64 } from '../json-values.js';
-import { checkKeys, checkNumber, jsonType, malformedInput } from './native-body-errors.js';
+import { checkKeys, checkNumber, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -18,10 +18,6 @@ const INFERENCE_KEYS = ['max_new_tokens', 'temperature', 'top_p', 'top_k', 'stop
 const SCHEMA_VERSION = 'messages-v1';
 /** Chat Completions members: a body with any of them is not Nova's, even without `schemaVersion`. */
 const OPENAI_KEYS = ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop', 'stream', 'model', 'n', 'tools', 'tool_choice', 'reasoning_effort'];
-
-function typeViolation(value: unknown, path: string, expected: 'String' | 'JSONArray' | 'JSONObject'): string[] {
-  return value === undefined || jsonType(value) === expected ? [] : [`${path}: expected type: ${expected}, found: ${jsonType(value)}`];
-}
 
 /** Converse-style content: every message's content is a list of blocks keyed by type name (no `type` field). */
 function hasConverseContent(messages: unknown): boolean {

@@ -2,7 +2,7 @@ import type { ChatMessage, ChatOutputPart, ChatPart, ChatReasoning, ChatRequest,
 import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString, fromBase64 } from '../json-values.js';
-import { checkKeys, checkNumber, jsonType, malformedInput } from './native-body-errors.js';
+import { checkKeys, checkNumber, enumViolation, jsonType, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -36,14 +36,6 @@ const TOP_LEVEL_KEYS = [
 const OPENAI_ROLES = ['developer', 'system', 'user', 'assistant', 'tool'];
 const EFFORTS = ['low', 'medium', 'high'];
 const DATA_URL = /^data:image\/([a-z0-9.+-]+);base64,(.*)$/is;
-
-function typeViolation(value: unknown, path: string, expected: 'String' | 'JSONArray' | 'JSONObject' | 'Boolean'): string[] {
-  return value === undefined || jsonType(value) === expected ? [] : [`${path}: expected type: ${expected}, found: ${jsonType(value)}`];
-}
-
-function enumViolation(value: unknown, path: string, members: readonly string[]): string[] {
-  return value === undefined || members.includes(value as string) ? [] : [`${path}: ${String(value)} is not a valid enum value`];
-}
 
 /** The text of `content` given as a string, `null`, or a list of parts (non-text parts are skipped). */
 function contentText(content: unknown): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../chat/types.js';
-import { checkStringList, completionStopReason, detectPromptTemplate, parsePrompt } from './prompt-templates.js';
+import { checkStringList } from './native-body-errors.js';
+import { completionStopReason, detectPromptTemplate, parsePrompt } from './prompt-templates.js';
 
 function user(text: string): ChatMessage {
   return { role: 'user', content: [{ type: 'text', text }] };

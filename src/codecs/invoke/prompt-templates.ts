@@ -1,5 +1,4 @@
 import type { ChatMessage, ChatPart, ChatStopReason } from '../../chat/types.js';
-import { jsonType } from './native-body-errors.js';
 
 /**
  * Prompt-string families (Llama, Mistral text, DeepSeek R1, Claude Text Completions) send one string with
@@ -173,26 +172,6 @@ function toConversation(turns: readonly Turn[]): PromptConversation {
 }
 
 // ---- Shared by the prompt-family codecs ----
-
-/** A string, or a violation in Bedrock's schema wording. */
-export function checkString(value: unknown, path: string): string | undefined {
-  if (value === undefined || typeof value === 'string') return undefined;
-  return `${path}: expected type: String, found: ${jsonType(value)}`;
-}
-
-/** A list of strings with at most `maxItems` entries, or violations in Bedrock's schema wording. */
-export function checkStringList(value: unknown, path: string, maxItems?: number): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) return [`${path}: expected type: JSONArray, found: ${jsonType(value)}`];
-  const violations = value.flatMap((item, index) => checkString(item, `${path}/${index}`) ?? []);
-  if (maxItems !== undefined && value.length > maxItems) violations.push(`${path}: expected maximum item count: ${maxItems}, found: ${value.length}`);
-  return violations;
-}
-
-/** The strings of an already checked list. */
-export function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
 
 /** The `stop`/`length` vocabulary Llama, Mistral and DeepSeek report. */
 export function completionStopReason(stopReason: ChatStopReason): 'stop' | 'length' {

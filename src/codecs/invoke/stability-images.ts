@@ -3,7 +3,7 @@ import { encodeJpeg } from '../../images/jpeg.js';
 import { encodePng } from '../../images/png.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString, fromBase64, toBase64 } from '../json-values.js';
-import { checkKeys, checkNumber, jsonType, malformedInput } from './native-body-errors.js';
+import { checkEnum, checkKeys, checkNumber, checkString, jsonType, malformedInput, throwIfAny } from './native-body-errors.js';
 import type { GenerateImageFunction, InvokeImageCodec } from './types.js';
 
 /**
@@ -91,27 +91,10 @@ const SD3_MAX_SEED = 4294967294;
 /** The task name backends see for image-to-image: Bedrock's own name for "an image and a prompt → a new image". */
 const IMAGE_TO_IMAGE_TASK = 'IMAGE_VARIATION';
 
-function checkString(value: unknown, path: string, maxLength: number): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') return `${path}: expected type: String, found: ${jsonType(value)}`;
-  if (value.length > maxLength) return `${path}: expected maxLength: ${maxLength}, actual: ${value.length}`;
-  return undefined;
-}
-
-function checkEnum(value: unknown, path: string, values: readonly string[]): string | undefined {
-  if (value === undefined || (typeof value === 'string' && values.includes(value))) return undefined;
-  return `${path}: ${typeof value === 'string' ? value : JSON.stringify(value)} is not a valid enum value`;
-}
-
 /** The seed to draw with: the caller's, or for 0/none one derived from the prompt (Bedrock would pick at random). */
 function effectiveSeed(requested: number | undefined, prompt: string, maximum: number): number {
   if (requested) return requested;
   return 1 + (createHash('sha256').update(prompt).digest().readUInt32BE(0) % maximum);
-}
-
-function throwIfAny(violations: (string | undefined)[]): void {
-  const found = violations.filter((violation): violation is string => violation !== undefined);
-  if (found.length > 0) throw malformedInput(found);
 }
 
 async function invokeSdxl(body: Record<string, unknown>, generate: GenerateImageFunction): Promise<Record<string, unknown>> {
@@ -122,7 +105,7 @@ async function invokeSdxl(body: Record<string, unknown>, generate: GenerateImage
   for (const [index, item] of (asArray(prompts) ?? []).entries()) {
     const path = `#/text_prompts/${index}`;
     const prompt = asObject(item);
-    if (prompt) violations.push(...checkKeys(prompt, ['text'], ['weight'], path), checkString(prompt.text, `${path}/text`, 2000), checkNumber(prompt.weight, `${path}/weight`));
+    if (prompt) violations.push(...checkKeys(prompt, ['text'], ['weight'], path), checkString(prompt.text, `${path}/text`, 0, 2000), checkNumber(prompt.weight, `${path}/weight`));
     else violations.push(`${path}: expected type: JSONObject, found: ${jsonType(item)}`);
   }
   violations.push(
@@ -136,7 +119,7 @@ async function invokeSdxl(body: Record<string, unknown>, generate: GenerateImage
     checkNumber(body.seed, '#/seed', 0, SDXL_MAX_SEED, true),
     checkNumber(body.steps, '#/steps', 10, 150, true),
     checkEnum(body.style_preset, '#/style_preset', STYLE_PRESETS),
-    checkString(body.init_image, '#/init_image', Infinity),
+    checkString(body.init_image, '#/init_image', 0, Infinity),
     checkEnum(body.init_image_mode, '#/init_image_mode', ['IMAGE_STRENGTH', 'STEP_SCHEDULE']),
     checkNumber(body.image_strength, '#/image_strength', 0, 1),
     checkNumber(body.step_schedule_start, '#/step_schedule_start', 0, 1),
@@ -167,13 +150,13 @@ async function invokeSd3(body: Record<string, unknown>, model: ResolvedModel, ge
   const modes = imageToImage ? ['text-to-image', 'image-to-image'] : ['text-to-image'];
   const violations: (string | undefined)[] = checkKeys(body, ['prompt'], ['negative_prompt', 'mode', 'aspect_ratio', 'seed', 'output_format', ...(imageToImage ? ['image', 'strength'] : [])]);
   violations.push(
-    checkString(body.prompt, '#/prompt', 10000),
-    checkString(body.negative_prompt, '#/negative_prompt', 10000),
+    checkString(body.prompt, '#/prompt', 0, 10000),
+    checkString(body.negative_prompt, '#/negative_prompt', 0, 10000),
     checkEnum(body.mode, '#/mode', modes),
     checkEnum(body.aspect_ratio, '#/aspect_ratio', Object.keys(ASPECT_RATIO_SIZES)),
     checkNumber(body.seed, '#/seed', 0, SD3_MAX_SEED, true),
     checkEnum(body.output_format, '#/output_format', OUTPUT_FORMATS),
-    checkString(body.image, '#/image', Infinity),
+    checkString(body.image, '#/image', 0, Infinity),
     checkNumber(body.strength, '#/strength', 0, 1),
   );
   if (imageToImage && body.mode === 'image-to-image') {

@@ -3,8 +3,8 @@ import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { countTextTokens } from '../../tokens/approximate.js';
 import { asObject, fromBase64 } from '../json-values.js';
-import { checkEnum, checkList, checkString, normalizeVector, resizeVector, titanBinary, toWireFloats } from './embedding-vectors.js';
-import { checkKeys, jsonType, malformedInput } from './native-body-errors.js';
+import { normalizeVector, resizeVector, titanBinary, toWireFloats } from './embedding-vectors.js';
+import { checkEnum, checkKeys, checkList, checkString, jsonType, throwIfAny } from './native-body-errors.js';
 import type { EmbedFunction, InvokeEmbeddingCodec } from './types.js';
 
 /**
@@ -36,11 +36,6 @@ function variantOf(model: ResolvedModel): TitanVariant {
   // `amazon.titan-embed-g1-text-02` is the older name of the v1 model.
   if (/^amazon\.titan-embed-(text-v1|g1-text)/.test(model.baseModelId)) return 'text-v1';
   return 'text-v2';
-}
-
-function throwIfAny(violations: readonly (string | undefined)[]): void {
-  const found = violations.filter((violation): violation is string => violation !== undefined);
-  if (found.length > 0) throw malformedInput(found);
 }
 
 /** Titan counts tokens before embedding and refuses texts over its context. */

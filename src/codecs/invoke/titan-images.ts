@@ -1,7 +1,7 @@
 import { encodePng } from '../../images/png.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString, fromBase64, toBase64 } from '../json-values.js';
-import { checkKeys, checkNumber, jsonType, malformedInput } from './native-body-errors.js';
+import { checkEnum, checkKeys, checkNumber, checkString, jsonType, malformedInput, throwIfAny } from './native-body-errors.js';
 import type { InvokeImageCodec } from './types.js';
 
 /**
@@ -82,27 +82,9 @@ function variantOf(model: ResolvedModel): Variant {
   return model.baseModelId.startsWith('amazon.titan-image-generator-v1') ? 'titan-v1' : 'titan-v2';
 }
 
-function checkString(value: unknown, path: string, maxLength: number, minLength = 0): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') return `${path}: expected type: String, found: ${jsonType(value)}`;
-  if (value.length < minLength) return `${path}: expected minLength: ${minLength}, actual: ${value.length}`;
-  if (value.length > maxLength) return `${path}: expected maxLength: ${maxLength}, actual: ${value.length}`;
-  return undefined;
-}
-
-function checkEnum(value: unknown, path: string, values: readonly string[]): string | undefined {
-  if (value === undefined || (typeof value === 'string' && values.includes(value))) return undefined;
-  return `${path}: ${typeof value === 'string' ? value : JSON.stringify(value)} is not a valid enum value`;
-}
-
 /** An optional nested object: its violations when it is not one. */
 function checkObject(value: unknown, path: string): string | undefined {
   return value === undefined || asObject(value) ? undefined : `${path}: expected type: JSONObject, found: ${jsonType(value)}`;
-}
-
-function throwIfAny(violations: (string | undefined)[]): void {
-  const found = violations.filter((violation): violation is string => violation !== undefined);
-  if (found.length > 0) throw malformedInput(found);
 }
 
 /** Inpainting and outpainting name the area to change by exactly one of a prompt or a mask image. */
@@ -114,9 +96,9 @@ function checkMask(params: Record<string, unknown>, path: string): string | unde
 /** Validates one task's parameters and reads what the backend needs from them. */
 function readTask(taskType: string, params: Record<string, unknown>, limits: Limits): TaskInput {
   const path = `#/${PARAMS_KEY[taskType]}`;
-  const text = (key: string) => checkString(params[key], `${path}/${key}`, limits.maxText, 1);
+  const text = (key: string) => checkString(params[key], `${path}/${key}`, 1, limits.maxText);
   // Images are base64 strings; they are hashed, never decoded.
-  const images = (...keys: string[]) => keys.map((key) => checkString(params[key], `${path}/${key}`, Infinity));
+  const images = (...keys: string[]) => keys.map((key) => checkString(params[key], `${path}/${key}`));
   const texts = { prompt: asString(params.text) ?? '', negativePrompt: asString(params.negativeText) };
   switch (taskType) {
     case 'TEXT_IMAGE':
@@ -146,7 +128,7 @@ function readTask(taskType: string, params: Record<string, unknown>, limits: Lim
         ...checkKeys(params, ['images'], ['text', 'negativeText', 'similarityStrength'], path),
         params.images !== undefined && !inputs ? `${path}/images: expected type: JSONArray, found: ${jsonType(params.images)}` : undefined,
         inputs && (inputs.length < 1 || inputs.length > 5) ? `${path}/images: expected 1 to 5 items, found: ${inputs.length}` : undefined,
-        ...(inputs ?? []).map((image, index) => checkString(image, `${path}/images/${index}`, Infinity)),
+        ...(inputs ?? []).map((image, index) => checkString(image, `${path}/images/${index}`)),
         text('text'),
         text('negativeText'),
         checkNumber(params.similarityStrength, `${path}/similarityStrength`, 0.2, 1),

@@ -2,7 +2,7 @@ import type { ChatMessage, ChatRequest, ChatResponse, ChatStopReason, ChatStream
 import type { ResolvedModel } from '../../models/registry.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { asArray, asNumber, asObject } from '../json-values.js';
-import { checkKeys, checkNumber, jsonType, malformedInput } from './native-body-errors.js';
+import { checkKeys, checkNumber, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -15,10 +15,6 @@ const CONFIG_KEYS = ['maxTokenCount', 'stopSequences', 'temperature', 'topP'];
 const DEFAULT_MAX_TOKEN_COUNT = 512;
 /** A turn marker at the start of a line, as Titan's chat format writes them. */
 const TURN_MARKER = /^[ \t]*(User|Bot):/gm;
-
-function typeViolation(value: unknown, path: string, expected: 'String' | 'JSONArray' | 'JSONObject'): string[] {
-  return value === undefined || jsonType(value) === expected ? [] : [`${path}: expected type: ${expected}, found: ${jsonType(value)}`];
-}
 
 /**
  * Titan's prompt as neutral turns: text after `User:` is the user's, after `Bot:` the model's. Text before
