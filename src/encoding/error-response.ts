@@ -30,21 +30,23 @@ function streamMemberName(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
-/**
- * Exceptions a Bedrock output stream can carry. Anything else is sent as `internalServerException`, since
- * the SDK would not recognise it.
- */
-const STREAM_EXCEPTIONS = new Set([
+/** The exception members of ConverseStream's output union. */
+export const CONVERSE_STREAM_EXCEPTIONS: ReadonlySet<string> = new Set([
   'InternalServerException',
   'ModelStreamErrorException',
   'ValidationException',
   'ThrottlingException',
   'ServiceUnavailableException',
-  'ModelTimeoutException',
 ]);
 
-/** An exception frame for an error raised after a stream has started. */
-export function streamExceptionFrame(error: BedrockServiceError, allowed: ReadonlySet<string> = STREAM_EXCEPTIONS): Uint8Array {
+/** The exception members of InvokeModelWithResponseStream's output union: ConverseStream's plus timeouts. */
+export const INVOKE_STREAM_EXCEPTIONS: ReadonlySet<string> = new Set([...CONVERSE_STREAM_EXCEPTIONS, 'ModelTimeoutException']);
+
+/**
+ * An exception frame for an error raised after a stream has started. An exception the operation's union
+ * lacks is sent as `internalServerException`, since the SDK would not recognise it.
+ */
+export function streamExceptionFrame(error: BedrockServiceError, allowed: ReadonlySet<string>): Uint8Array {
   const name = allowed.has(error.name) ? error.name : 'InternalServerException';
   return exceptionFrame(streamMemberName(name), errorBody(error));
 }

@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString } from '../json-values.js';
-import { checkKeys, checkNumber, malformedInput } from './native-body-errors.js';
+import { checkKeys, checkNumber, collect, malformedInput } from './native-body-errors.js';
 import { chatFinishReason, chatMessage, chatStreamEncoder, chatUsage, decodeChatMessages, decodeChatToolChoice, decodeChatTools, decodeStop } from './openai-chat.js';
 import type { InvokeChatCodec, InvokeContext } from './types.js';
 
@@ -28,16 +28,14 @@ function appendDocuments(request: ChatRequest, documents: unknown): void {
 
 function decode(body: Record<string, unknown>, model: ResolvedModel): ChatRequest {
   const violations = checkKeys(body, ['messages'], TOP_LEVEL_KEYS);
-  for (const problem of [
+  collect(violations, [
     checkNumber(body.max_tokens, '#/max_tokens', 1, model.maxOutputTokens, true),
     checkNumber(body.temperature, '#/temperature', 0, 2),
     checkNumber(body.top_p, '#/top_p', 0, 1),
     checkNumber(body.n, '#/n', 1, 16, true),
     checkNumber(body.frequency_penalty, '#/frequency_penalty', -2, 2),
     checkNumber(body.presence_penalty, '#/presence_penalty', -2, 2),
-  ]) {
-    if (problem) violations.push(problem);
-  }
+  ]);
   const { system, messages } = decodeChatMessages(body.messages, violations, JAMBA_ROLES);
   const tools = decodeChatTools(body.tools, violations);
   const toolChoice = decodeChatToolChoice(body.tool_choice, tools, violations);

@@ -3,7 +3,7 @@ import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { asArray, asNumber, asObject, asString, fromBase64, toBase64 } from '../json-values.js';
-import { checkKeys, checkNumber, malformedInput } from './native-body-errors.js';
+import { checkKeys, checkNumber, collect, malformedInput } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -148,14 +148,12 @@ function decodeToolChoice(value: unknown, tools: readonly ChatTool[]): ChatToolC
 
 function decode(body: Record<string, unknown>, model: ResolvedModel): ChatRequest {
   const violations = checkKeys(body, ['anthropic_version', 'max_tokens', 'messages'], TOP_LEVEL_KEYS);
-  for (const problem of [
+  collect(violations, [
     checkNumber(body.max_tokens, '#/max_tokens', 1, undefined, true),
     checkNumber(body.temperature, '#/temperature', 0, 1),
     checkNumber(body.top_p, '#/top_p', 0, 1),
     checkNumber(body.top_k, '#/top_k', 0, undefined, true),
-  ]) {
-    if (problem) violations.push(problem);
-  }
+  ]);
   if (typeof body.anthropic_version === 'string' && !VERSION_PATTERN.test(body.anthropic_version)) {
     violations.push(`#/anthropic_version: ${body.anthropic_version} is not a valid enum value`);
   }

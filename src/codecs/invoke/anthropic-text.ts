@@ -2,8 +2,8 @@ import type { ChatRequest, ChatResponse, ChatStopReason } from '../../chat/types
 import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asNumber } from '../json-values.js';
-import { checkKeys, checkNumber, checkString, checkStringList, malformedInput, stringList } from './native-body-errors.js';
-import { parsePrompt } from './prompt-templates.js';
+import { checkKeys, checkNumber, checkString, checkStringList, stringList, throwIfAny } from './native-body-errors.js';
+import { promptChatRequest } from './prompt-templates.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -16,36 +16,32 @@ const ALLOWED_KEYS = ['temperature', 'top_p', 'top_k', 'stop_sequences', 'anthro
 const HUMAN_TURN = '\n\nHuman:';
 
 function decode(body: Record<string, unknown>, model: ResolvedModel): ChatRequest {
-  const violations = checkKeys(body, ['prompt', 'max_tokens_to_sample'], ALLOWED_KEYS);
-  for (const problem of [
+  throwIfAny([
+    ...checkKeys(body, ['prompt', 'max_tokens_to_sample'], ALLOWED_KEYS),
     checkString(body.prompt, '#/prompt'),
     checkNumber(body.max_tokens_to_sample, '#/max_tokens_to_sample', 1, model.maxOutputTokens, true),
     checkNumber(body.temperature, '#/temperature', 0, 1),
     checkNumber(body.top_p, '#/top_p', 0, 1),
     checkNumber(body.top_k, '#/top_k', 0, 500, true),
     ...checkStringList(body.stop_sequences, '#/stop_sequences'),
-  ]) {
-    if (problem) violations.push(problem);
-  }
-  if (violations.length > 0) throw malformedInput(violations);
+  ]);
 
   const prompt = body.prompt as string;
   // Claude's own prompt rules, worded as Anthropic's API words them (the markers written escaped).
   if (!prompt.includes(HUMAN_TURN)) throw validationError('prompt must start with "\\n\\nHuman:" turn after an optional system prompt');
   if (prompt.lastIndexOf('\n\nAssistant:') < prompt.lastIndexOf(HUMAN_TURN)) throw validationError('prompt must end with "\\n\\nAssistant:" turn');
-  const { system, messages } = parsePrompt(prompt, 'claude');
-  return {
-    modelId: model.baseModelId,
-    backendModel: model.backendModel,
-    system,
-    messages,
-    tools: [],
-    maxTokens: body.max_tokens_to_sample as number,
-    temperature: asNumber(body.temperature),
-    topP: asNumber(body.top_p),
-    topK: asNumber(body.top_k),
-    stopSequences: stringList(body.stop_sequences),
-  };
+  return promptChatRequest(
+    model,
+    prompt,
+    {
+      maxTokens: body.max_tokens_to_sample as number,
+      temperature: asNumber(body.temperature),
+      topP: asNumber(body.top_p),
+      topK: asNumber(body.top_k),
+      stopSequences: stringList(body.stop_sequences),
+    },
+    'claude',
+  );
 }
 
 /** Claude always reports `stop_sequence` for a finished answer: it stopped at the next `\n\nHuman:`. */

@@ -3,7 +3,7 @@ import type { ChatMessage, ChatOutputPart, ChatPart, ChatRequest, ChatStopReason
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString } from '../json-values.js';
 import { cohereFinishReason, derivedUuid } from './cohere-command.js';
-import { checkKeys, checkNumber, jsonType, malformedInput, typeViolation } from './native-body-errors.js';
+import { checkKeys, checkNumber, collect, jsonType, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -165,7 +165,7 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
     ...typeViolation(body.return_prompt, '#/return_prompt', 'Boolean'),
     ...typeViolation(body.raw_prompting, '#/raw_prompting', 'Boolean'),
   );
-  for (const problem of [
+  collect(violations, [
     checkNumber(body.max_tokens, '#/max_tokens', 1, model.maxOutputTokens, true),
     checkNumber(body.temperature, '#/temperature', 0, 1),
     checkNumber(body.p, '#/p', 0, 1),
@@ -173,9 +173,7 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
     checkNumber(body.frequency_penalty, '#/frequency_penalty', 0, 1),
     checkNumber(body.presence_penalty, '#/presence_penalty', 0, 1),
     checkNumber(body.seed, '#/seed', undefined, undefined, true),
-  ]) {
-    if (problem) violations.push(problem);
-  }
+  ]);
   if (body.prompt_truncation !== undefined && body.prompt_truncation !== 'OFF' && body.prompt_truncation !== 'AUTO_PRESERVE_ORDER') {
     violations.push(`#/prompt_truncation: ${String(body.prompt_truncation)} is not a valid enum value`);
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ChatOutputPart, ChatRequest, ChatStopReason, ChatStreamEvent } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber } from '../json-values.js';
-import { checkKeys, checkNumber, enumViolation, jsonType, malformedInput } from './native-body-errors.js';
+import { checkKeys, checkNumber, collect, enumViolation, jsonType, malformedInput } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -43,15 +43,13 @@ export function cohereFinishReason(stopReason: ChatStopReason): string {
 function decode(body: Record<string, unknown>, model: ResolvedModel): ChatRequest {
   const violations = checkKeys(body, ['prompt'], TOP_LEVEL_KEYS);
   if (body.prompt !== undefined && typeof body.prompt !== 'string') violations.push(`#/prompt: expected type: String, found: ${jsonType(body.prompt)}`);
-  for (const problem of [
+  collect(violations, [
     checkNumber(body.temperature, '#/temperature', 0, 5),
     checkNumber(body.p, '#/p', 0, 1),
     checkNumber(body.k, '#/k', 0, 500, true),
     checkNumber(body.max_tokens, '#/max_tokens', 1, model.maxOutputTokens, true),
     checkNumber(body.num_generations, '#/num_generations', 1, 5, true),
-  ]) {
-    if (problem) violations.push(problem);
-  }
+  ]);
   violations.push(
     ...enumViolation(body.return_likelihoods, '#/return_likelihoods', ['NONE', 'GENERATION', 'ALL']),
     ...enumViolation(body.truncate, '#/truncate', ['NONE', 'START', 'END']),

@@ -1,8 +1,8 @@
 import type { ChatRequest, ChatResponse } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asNumber } from '../json-values.js';
-import { checkKeys, checkNumber, checkString, checkStringList, malformedInput, stringList } from './native-body-errors.js';
-import { completionStopReason, parsePrompt } from './prompt-templates.js';
+import { checkKeys, checkNumber, checkString, checkStringList, stringList, throwIfAny } from './native-body-errors.js';
+import { completionStopReason, promptChatRequest } from './prompt-templates.js';
 import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -15,32 +15,23 @@ import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
 const END_OF_THINKING = '\n</think>\n\n';
 
 function decode(body: Record<string, unknown>, model: ResolvedModel): ChatRequest {
-  const violations = checkKeys(body, ['prompt'], ['max_tokens', 'temperature', 'top_p', 'stop']);
-  for (const problem of [
+  throwIfAny([
+    ...checkKeys(body, ['prompt'], ['max_tokens', 'temperature', 'top_p', 'stop']),
     checkString(body.prompt, '#/prompt'),
     checkNumber(body.max_tokens, '#/max_tokens', 1, model.maxOutputTokens, true),
     checkNumber(body.temperature, '#/temperature', 0, 1),
     checkNumber(body.top_p, '#/top_p', 0, 1),
     ...checkStringList(body.stop, '#/stop', 10),
-  ]) {
-    if (problem) violations.push(problem);
-  }
-  if (violations.length > 0) throw malformedInput(violations);
+  ]);
 
-  const { system, messages } = parsePrompt(body.prompt as string);
-  return {
-    modelId: model.baseModelId,
-    backendModel: model.backendModel,
-    system,
-    messages,
-    tools: [],
+  return promptChatRequest(model, body.prompt as string, {
     maxTokens: asNumber(body.max_tokens),
     temperature: asNumber(body.temperature),
     topP: asNumber(body.top_p),
     stopSequences: stringList(body.stop),
     // R1 always reasons before it answers; asking the backend for reasoning gets that shape back.
     reasoning: {},
-  };
+  });
 }
 
 /** The answer as R1 writes it: reasoning, `</think>`, answer. */

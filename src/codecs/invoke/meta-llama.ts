@@ -2,8 +2,8 @@ import type { ChatMessage, ChatPart, ChatRequest } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { asNumber, fromBase64 } from '../json-values.js';
-import { checkKeys, checkNumber, checkString, checkStringList, malformedInput, stringList } from './native-body-errors.js';
-import { completionStopReason, parsePrompt } from './prompt-templates.js';
+import { checkKeys, checkNumber, checkString, checkStringList, stringList, throwIfAny } from './native-body-errors.js';
+import { completionStopReason, promptChatRequest } from './prompt-templates.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -36,31 +36,22 @@ function attachImages(messages: ChatMessage[], images: readonly string[]): ChatM
 }
 
 function decode(body: Record<string, unknown>, model: ResolvedModel): ChatRequest {
-  const violations = checkKeys(body, ['prompt'], ['temperature', 'top_p', 'max_gen_len', 'images']);
-  for (const problem of [
+  throwIfAny([
+    ...checkKeys(body, ['prompt'], ['temperature', 'top_p', 'max_gen_len', 'images']),
     checkString(body.prompt, '#/prompt'),
     checkNumber(body.temperature, '#/temperature', 0, 1),
     checkNumber(body.top_p, '#/top_p', 0, 1),
     // Bedrock's Llama schema bounds max_gen_len by the model's output limit.
     checkNumber(body.max_gen_len, '#/max_gen_len', 1, model.maxOutputTokens, true),
     ...checkStringList(body.images, '#/images'),
-  ]) {
-    if (problem) violations.push(problem);
-  }
-  if (violations.length > 0) throw malformedInput(violations);
+  ]);
 
-  const { system, messages } = parsePrompt(body.prompt as string);
-  return {
-    modelId: model.baseModelId,
-    backendModel: model.backendModel,
-    system,
-    messages: attachImages(messages, stringList(body.images)),
-    tools: [],
+  const request = promptChatRequest(model, body.prompt as string, {
     maxTokens: asNumber(body.max_gen_len) ?? DEFAULT_MAX_GEN_LEN,
     temperature: asNumber(body.temperature),
     topP: asNumber(body.top_p),
-    stopSequences: [],
-  };
+  });
+  return { ...request, messages: attachImages(request.messages, stringList(body.images)) };
 }
 
 /**

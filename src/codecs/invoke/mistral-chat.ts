@@ -4,7 +4,7 @@ import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString } from '../json-values.js';
 import { MISTRAL_TEXT_ONLY_MODELS, mistralTextCodec } from './mistral-text.js';
-import { checkKeys, checkNumber, checkStringList, jsonType, malformedInput, stringList } from './native-body-errors.js';
+import { checkKeys, checkNumber, checkStringList, collect, jsonType, malformedInput, stringList } from './native-body-errors.js';
 
 import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
 
@@ -137,15 +137,13 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
   // The older models have no chat form: their schema wants `prompt` and reports `messages` as extraneous.
   if (MISTRAL_TEXT_ONLY_MODELS.test(model.baseModelId)) return mistralTextCodec.decode(body, model);
   const violations = checkKeys(body, ['messages'], ['tools', 'tool_choice', 'max_tokens', 'temperature', 'top_p', 'stop']);
-  for (const problem of [
+  collect(violations, [
     checkNumber(body.max_tokens, '#/max_tokens', 1, model.maxOutputTokens, true),
     checkNumber(body.temperature, '#/temperature', 0, 1),
     checkNumber(body.top_p, '#/top_p', 0, 1),
     ...checkStringList(body.stop, '#/stop', 10),
     ...toolViolations(body.tools),
-  ]) {
-    if (problem) violations.push(problem);
-  }
+  ]);
   if (body.messages !== undefined && !Array.isArray(body.messages)) violations.push(`#/messages: expected type: JSONArray, found: ${jsonType(body.messages)}`);
   (asArray(body.messages) ?? []).forEach((message, index) => violations.push(...messageViolations(message, `#/messages/${index}`)));
   const toolChoice = decodeToolChoice(body.tool_choice, violations);

@@ -1,8 +1,8 @@
 import type { ChatRequest, ChatResponse } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asNumber } from '../json-values.js';
-import { checkKeys, checkNumber, checkString, checkStringList, malformedInput, stringList } from './native-body-errors.js';
-import { completionStopReason, parsePrompt } from './prompt-templates.js';
+import { checkKeys, checkNumber, checkString, checkStringList, stringList, throwIfAny } from './native-body-errors.js';
+import { completionStopReason, promptChatRequest } from './prompt-templates.js';
 import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -20,32 +20,23 @@ function defaultMaxTokens(model: ResolvedModel): number {
 }
 
 function decode(body: Record<string, unknown>, model: ResolvedModel): ChatRequest {
-  const violations = checkKeys(body, ['prompt'], ['max_tokens', 'stop', 'temperature', 'top_p', 'top_k']);
-  for (const problem of [
+  throwIfAny([
+    ...checkKeys(body, ['prompt'], ['max_tokens', 'stop', 'temperature', 'top_p', 'top_k']),
     checkString(body.prompt, '#/prompt'),
     checkNumber(body.max_tokens, '#/max_tokens', 1, model.maxOutputTokens, true),
     checkNumber(body.temperature, '#/temperature', 0, 1),
     checkNumber(body.top_p, '#/top_p', 0, 1),
     checkNumber(body.top_k, '#/top_k', 1, 200, true),
     ...checkStringList(body.stop, '#/stop', 10),
-  ]) {
-    if (problem) violations.push(problem);
-  }
-  if (violations.length > 0) throw malformedInput(violations);
+  ]);
 
-  const { system, messages } = parsePrompt(body.prompt as string);
-  return {
-    modelId: model.baseModelId,
-    backendModel: model.backendModel,
-    system,
-    messages,
-    tools: [],
+  return promptChatRequest(model, body.prompt as string, {
     maxTokens: asNumber(body.max_tokens) ?? defaultMaxTokens(model),
     temperature: asNumber(body.temperature),
     topP: asNumber(body.top_p),
     topK: asNumber(body.top_k),
     stopSequences: stringList(body.stop),
-  };
+  });
 }
 
 function output(text: string, stopReason: string | null) {

@@ -102,6 +102,11 @@ export function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
+/** Adds the violations checks found to a list (checks return `undefined` for a value that is fine). */
+export function collect(violations: string[], found: readonly (string | undefined)[]): void {
+  for (const violation of found) if (violation !== undefined) violations.push(violation);
+}
+
 /** Throws the malformed-input error when any check found a violation. */
 export function throwIfAny(violations: readonly (string | undefined)[]): void {
   const found = violations.filter((violation): violation is string => violation !== undefined);

@@ -3,7 +3,7 @@ import type { ResolvedModel } from '../../models/registry.js';
 import { parseConverseRequest } from '../converse-request.js';
 import { partToContentBlock } from '../converse-response.js';
 import { asArray, asObject, toBase64 } from '../json-values.js';
-import { checkKeys, checkNumber, malformedInput, typeViolation } from './native-body-errors.js';
+import { checkKeys, checkNumber, collect, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -43,14 +43,12 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
   );
   const inference = asObject(body.inferenceConfig) ?? {};
   violations.push(...checkKeys(inference, [], INFERENCE_KEYS, '#/inferenceConfig'));
-  for (const problem of [
+  collect(violations, [
     checkNumber(inference.max_new_tokens, '#/inferenceConfig/max_new_tokens', 1, undefined, true),
     checkNumber(inference.temperature, '#/inferenceConfig/temperature', 0, 1),
     checkNumber(inference.top_p, '#/inferenceConfig/top_p', 0, 1),
     checkNumber(inference.top_k, '#/inferenceConfig/top_k', 0, undefined, true),
-  ]) {
-    if (problem) violations.push(problem);
-  }
+  ]);
   violations.push(...typeViolation(inference.stopSequences, '#/inferenceConfig/stopSequences', 'JSONArray'));
   if (violations.length > 0) throw malformedInput(violations);
 

@@ -2,7 +2,7 @@ import type { ChatMessage, ChatOutputPart, ChatPart, ChatReasoning, ChatRequest,
 import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString, fromBase64 } from '../json-values.js';
-import { checkKeys, checkNumber, enumViolation, jsonType, malformedInput, typeViolation } from './native-body-errors.js';
+import { checkKeys, checkNumber, collect, enumViolation, jsonType, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -273,7 +273,7 @@ function reasoningFor(model: ResolvedModel, effort: unknown): ChatReasoning | un
 function decode(body: Record<string, unknown>, model: ResolvedModel): ChatRequest {
   const violations = checkKeys(body, ['messages'], TOP_LEVEL_KEYS);
   violations.push(...typeViolation(body.model, '#/model', 'String'), ...typeViolation(body.stream, '#/stream', 'Boolean'));
-  for (const problem of [
+  collect(violations, [
     checkNumber(body.max_completion_tokens, '#/max_completion_tokens', 1, model.maxOutputTokens, true),
     checkNumber(body.max_tokens, '#/max_tokens', 1, model.maxOutputTokens, true),
     checkNumber(body.temperature, '#/temperature', 0, 2),
@@ -281,9 +281,7 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
     checkNumber(body.seed, '#/seed', undefined, undefined, true),
     checkNumber(body.frequency_penalty, '#/frequency_penalty', -2, 2),
     checkNumber(body.presence_penalty, '#/presence_penalty', -2, 2),
-  ]) {
-    if (problem) violations.push(problem);
-  }
+  ]);
   violations.push(...enumViolation(body.reasoning_effort, '#/reasoning_effort', EFFORTS));
   const { system, messages } = decodeChatMessages(body.messages, violations);
   const tools = decodeChatTools(body.tools, violations);

@@ -1,3 +1,5 @@
+import type { ChatRequest } from '../../chat/types.js';
+import type { ResolvedModel } from '../../models/registry.js';
 import type { ChatMessage, ChatPart, ChatStopReason } from '../../chat/types.js';
 
 /**
@@ -176,4 +178,13 @@ function toConversation(turns: readonly Turn[]): PromptConversation {
 /** The `stop`/`length` vocabulary Llama, Mistral and DeepSeek report. */
 export function completionStopReason(stopReason: ChatStopReason): 'stop' | 'length' {
   return stopReason === 'max_tokens' || stopReason === 'model_context_window_exceeded' ? 'length' : 'stop';
+}
+
+/** The sampling settings of a prompt-string body, already validated. */
+export type PromptSettings = Pick<ChatRequest, 'maxTokens' | 'temperature' | 'topP' | 'topK' | 'reasoning'> & { stopSequences?: string[] };
+
+/** The neutral request for a prompt-string body: the prompt's turns, no tools, and its settings. */
+export function promptChatRequest(model: ResolvedModel, prompt: string, settings: PromptSettings, template?: PromptTemplate): ChatRequest {
+  const { system, messages } = parsePrompt(prompt, template);
+  return { modelId: model.baseModelId, backendModel: model.backendModel, system, messages, tools: [], ...settings, stopSequences: settings.stopSequences ?? [] };
 }

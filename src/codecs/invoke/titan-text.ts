@@ -2,7 +2,7 @@ import type { ChatMessage, ChatRequest, ChatResponse, ChatStopReason, ChatStream
 import type { ResolvedModel } from '../../models/registry.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { asArray, asNumber, asObject } from '../json-values.js';
-import { checkKeys, checkNumber, malformedInput, typeViolation } from './native-body-errors.js';
+import { checkKeys, checkNumber, collect, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 
 /**
@@ -47,14 +47,12 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
   violations.push(...typeViolation(body.textGenerationConfig, '#/textGenerationConfig', 'JSONObject'));
   const config = asObject(body.textGenerationConfig) ?? {};
   violations.push(...checkKeys(config, [], CONFIG_KEYS, '#/textGenerationConfig'));
-  for (const problem of [
+  collect(violations, [
     // The schema's maximum is the model's output limit, so a too-large count names it.
     checkNumber(config.maxTokenCount, '#/textGenerationConfig/maxTokenCount', 0, model.maxOutputTokens, true),
     checkNumber(config.temperature, '#/textGenerationConfig/temperature', 0, 1),
     checkNumber(config.topP, '#/textGenerationConfig/topP', 0, 1),
-  ]) {
-    if (problem) violations.push(problem);
-  }
+  ]);
   violations.push(...typeViolation(config.stopSequences, '#/textGenerationConfig/stopSequences', 'JSONArray'));
   (asArray(config.stopSequences) ?? []).forEach((sequence, index) =>
     violations.push(...typeViolation(sequence, `#/textGenerationConfig/stopSequences/${index}`, 'String')),

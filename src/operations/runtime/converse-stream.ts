@@ -1,17 +1,9 @@
 import { parseConverseRequest } from '../../codecs/converse-request.js';
 import { ConverseStreamEncoder } from '../../codecs/converse-stream-encoder.js';
+import { CONVERSE_STREAM_EXCEPTIONS } from '../../encoding/error-response.js';
 import type { Operation } from '../operation-context.js';
 import { readJsonBody } from '../read-json-body.js';
 import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
-
-/** The exception members of ConverseStream's output union. */
-const CONVERSE_STREAM_EXCEPTIONS = new Set([
-  'InternalServerException',
-  'ModelStreamErrorException',
-  'ValidationException',
-  'ThrottlingException',
-  'ServiceUnavailableException',
-]);
 
 /**
  * `POST /model/{modelId}/converse-stream`. Errors before the model accepts the request are HTTP errors;

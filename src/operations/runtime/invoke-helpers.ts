@@ -45,24 +45,32 @@ export function echoedHeaders(headers: Record<string, string>): Record<string, s
   return echoed;
 }
 
+/**
+ * Runs a non-chat request on the backend, or with the scripted implementation when the backend has none
+ * (saying so once per runtime).
+ */
+function withScriptedFallback<Request extends { modelId: string; backendModel: string }, Response>(
+  runtime: LocalBedrockRuntime,
+  model: ResolvedModel,
+  signal: AbortSignal,
+  what: string,
+  method: ((request: Request, options: { signal: AbortSignal }) => Promise<Response>) | undefined,
+  scripted: (request: Request) => Response,
+): (request: Omit<Request, 'modelId' | 'backendModel'>) => Promise<Response> {
+  return async (request) => {
+    const full = { ...request, modelId: model.baseModelId, backendModel: model.backendModel } as Request;
+    if (method) return method(full, { signal });
+    runtime.warnOnce(`[local-bedrock] The ${runtime.backend.name} backend has no ${what} model; ${what}s come from the scripted backend.`);
+    return scripted(full);
+  };
+}
+
 /** Embeds on the backend, or with the scripted implementation when the backend has none. */
 export function embedFunction(runtime: LocalBedrockRuntime, model: ResolvedModel, signal: AbortSignal): EmbedFunction {
-  const backend = runtime.backend;
-  return async (request) => {
-    const full = { ...request, modelId: model.baseModelId, backendModel: model.backendModel };
-    if (backend.embed) return backend.embed(full, { signal });
-    runtime.warnOnce(`[local-bedrock] The ${backend.name} backend has no embedding model; embeddings come from the scripted backend.`);
-    return scriptedEmbeddings(full);
-  };
+  return withScriptedFallback(runtime, model, signal, 'embedding', runtime.backend.embed?.bind(runtime.backend), scriptedEmbeddings);
 }
 
 /** Draws on the backend, or with the scripted implementation when the backend has none. */
 export function generateImageFunction(runtime: LocalBedrockRuntime, model: ResolvedModel, signal: AbortSignal): GenerateImageFunction {
-  const backend = runtime.backend;
-  return async (request) => {
-    const full = { ...request, modelId: model.baseModelId, backendModel: model.backendModel };
-    if (backend.generateImage) return backend.generateImage(full, { signal });
-    runtime.warnOnce(`[local-bedrock] The ${backend.name} backend has no image model; images come from the scripted backend.`);
-    return scriptedImages(full);
-  };
+  return withScriptedFallback(runtime, model, signal, 'image', runtime.backend.generateImage?.bind(runtime.backend), scriptedImages);
 }

@@ -2,19 +2,10 @@ import type { ChatStreamEvent } from '../../chat/types.js';
 import { chatCodecFor } from '../../codecs/invoke/registry.js';
 import { eventFrame } from '../../encoding/event-stream.js';
 import { validationError } from '../../errors/bedrock-errors.js';
+import { INVOKE_STREAM_EXCEPTIONS } from '../../encoding/error-response.js';
 import type { Operation } from '../operation-context.js';
 import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
 import { checkAccept, checkGuardrailHeaders, echoedHeaders, readNativeBody } from './invoke-helpers.js';
-
-/** The exception members of InvokeModelWithResponseStream's output union. */
-const INVOKE_STREAM_EXCEPTIONS = new Set([
-  'InternalServerException',
-  'ModelStreamErrorException',
-  'ValidationException',
-  'ThrottlingException',
-  'ServiceUnavailableException',
-  'ModelTimeoutException',
-]);
 
 /** One native chunk as Bedrock frames it: a `chunk` event carrying `{"bytes": base64(JSON)}`. */
 function chunkFrame(chunk: Record<string, unknown>): Uint8Array {
