@@ -29,6 +29,20 @@ describe.each(FRONT_DOORS)('Claude Messages through InvokeModel (%s door)', (doo
     expect(result.headers['x-amzn-bedrock-input-token-count']).toBe(String(usage.input_tokens));
     expect(result.headers['x-amzn-bedrock-output-token-count']).toBe(String(usage.output_tokens));
     expect(Number(result.headers['x-amzn-bedrock-invocation-latency'])).toBeGreaterThanOrEqual(0);
+    expect(result.headers['x-amzn-bedrock-cache-read-input-token-count']).toBe('0');
+    expect(result.headers['x-amzn-bedrock-cache-write-input-token-count']).toBe('0');
+  });
+
+  it('ends a broken stream with the scripted exception, including modelTimeoutException', async () => {
+    const { client } = runtimeClient(door, {
+      responses: [
+        { text: 'one two three four', streamError: { afterDeltas: 2, error: 'ModelTimeoutException' } },
+        { text: 'one two three four', streamError: { afterDeltas: 1 } },
+      ],
+    });
+    const timedOut = await invokeStream(client, HAIKU, claudeBody()).catch((error: unknown) => error);
+    expect(timedOut).toMatchObject({ name: 'ModelTimeoutException', $fault: 'client' });
+    await expect(invokeStream(client, HAIKU, claudeBody())).rejects.toMatchObject({ name: 'ModelStreamErrorException', originalStatusCode: 500 });
   });
 
   it('streams Claude’s chunks in order, with invocation metrics in the last', async () => {

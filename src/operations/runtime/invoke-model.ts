@@ -9,6 +9,9 @@ function usageHeaders(inputTokens: number, outputTokens: number, startedAt: numb
   return {
     'x-amzn-bedrock-input-token-count': String(inputTokens),
     'x-amzn-bedrock-output-token-count': String(outputTokens),
+    // Prompt caching is not emulated: nothing is read from or written to a cache, and Bedrock says so with zeros.
+    'x-amzn-bedrock-cache-read-input-token-count': '0',
+    'x-amzn-bedrock-cache-write-input-token-count': '0',
     'x-amzn-bedrock-invocation-latency': String(Math.round(performance.now() - startedAt)),
   };
 }
