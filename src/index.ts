@@ -10,6 +10,9 @@ export type { BackendName, LocalBedrockOptions, LocalBedrockRuntime } from './co
 export { handleBedrockRequest } from './core/handle-request.js';
 export type { HandleRequestOptions, LocalHttpBody, LocalHttpRequest, LocalHttpResponse } from './core/http-types.js';
 export type { LocalBedrockLogger } from './core/logger.js';
+export { CallLog } from './core/call-log.js';
+export type { RecordedCall } from './core/call-log.js';
+export type { OperationName } from './router/routes.js';
 
 // Backends
 export { createScriptedBackend } from './backends/scripted/scripted-backend.js';

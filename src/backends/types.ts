@@ -1,9 +1,12 @@
 import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../chat/types.js';
+import type { OperationName } from '../router/routes.js';
 
 /** Per-call options every backend honours. */
 export interface BackendCallOptions {
   /** Cancels the call: a backend stops generating and releases its upstream request. */
   signal?: AbortSignal;
+  /** The Bedrock operation asking, e.g. `Converse` or `InvokeModel` (scripted rules can match on it). */
+  operation?: OperationName;
 }
 
 /** What an embedding model is asked to embed. */

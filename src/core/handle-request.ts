@@ -39,16 +39,18 @@ export async function handleBedrockRequest(
 ): Promise<LocalHttpResponse> {
   const startedAt = performance.now();
   const requestId = randomUUID();
+  const route = matchRoute(request.method, request.path);
+  let response: LocalHttpResponse;
   try {
-    const route = matchRoute(request.method, request.path);
     if (!route) {
       throw new BedrockServiceError('ResourceNotFoundException', `No Bedrock operation matches ${request.method} ${request.path}.`);
     }
     const operation = OPERATIONS[route.operation];
-    return await operation({ runtime, request, labels: route.labels, signal: options.signal ?? NEVER_ABORTED, requestId, startedAt });
+    response = await operation({ runtime, request, labels: route.labels, signal: options.signal ?? NEVER_ABORTED, requestId, startedAt });
   } catch (error) {
     const bedrockError = toBedrockError(error);
     if (bedrockError !== error) runtime.logger.warn(`[local-bedrock] ${request.method} ${request.path} failed unexpectedly: ${describeError(error)}`);
-    return errorResponse(bedrockError, requestId);
+    response = errorResponse(bedrockError, requestId);
   }
+  return runtime.callLog.record(route?.operation, route?.labels.modelId, request, response);
 }

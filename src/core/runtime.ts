@@ -3,6 +3,7 @@ import { createScriptedBackend, type ScriptedBackend } from '../backends/scripte
 import type { ScriptedReplySource, ScriptedRule } from '../backends/scripted/script.js';
 import type { Backend } from '../backends/types.js';
 import { createModelRegistry, type ModelRegistry, type ModelRegistryOptions } from '../models/registry.js';
+import { CallLog } from './call-log.js';
 import { defaultLogger, type LocalBedrockLogger } from './logger.js';
 
 /** Backends that can be chosen by name (option `backend` or `LOCAL_BEDROCK_BACKEND`). */
@@ -37,6 +38,8 @@ export interface LocalBedrockRuntime {
   readonly logger: LocalBedrockLogger;
   /** The scripted backend, when it is the one answering, for scripting replies after creation. */
   readonly scripted: ScriptedBackend | undefined;
+  /** Every request this runtime answered (the last 1000), with its response. */
+  readonly callLog: CallLog;
   /** Logs a warning once per runtime, however often it is asked to. */
   warnOnce(message: string): void;
   /** Releases the backend's resources. */
@@ -95,6 +98,7 @@ export function createRuntime(options: LocalBedrockOptions = {}): LocalBedrockRu
     models: createModelRegistry({ ...options, env }),
     logger,
     scripted: isScripted ? (backend as ScriptedBackend) : undefined,
+    callLog: new CallLog(),
     async dispose() {
       await backend.dispose?.();
     },

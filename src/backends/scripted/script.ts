@@ -1,5 +1,6 @@
 import type { ChatRequest, ChatStopReason, ChatUsage } from '../../chat/types.js';
 import type { BedrockErrorName } from '../../errors/bedrock-errors.js';
+import type { OperationName } from '../../router/routes.js';
 
 /** A tool call a scripted reply makes. */
 export interface ScriptedToolUse {
@@ -46,6 +47,8 @@ export type ScriptedReplySource = ScriptedReply | ((request: ChatRequest) => Scr
 
 /** What a rule matches. Every given field must match. */
 export interface ScriptedMatch {
+  /** The operation asking (`Converse`, `ConverseStream`, `InvokeModel`, `InvokeModelWithResponseStream`), or several. */
+  operation?: OperationName | readonly OperationName[];
   /** The Bedrock model id (base id, after resolving profiles and ARNs). */
   modelId?: string | RegExp;
   /** The text of the last user message. A string matches as a substring. */
@@ -78,8 +81,12 @@ function matchesText(pattern: string | RegExp | undefined, text: string): boolea
 }
 
 /** Whether a request satisfies a rule's match. */
-export function matchesRequest(match: ScriptedMatch | undefined, request: ChatRequest): boolean {
+export function matchesRequest(match: ScriptedMatch | undefined, request: ChatRequest, operation?: OperationName): boolean {
   if (!match) return true;
+  if (match.operation !== undefined) {
+    const operations: readonly OperationName[] = typeof match.operation === 'string' ? [match.operation] : match.operation;
+    if (operation === undefined || !operations.includes(operation)) return false;
+  }
   const modelMatches =
     match.modelId === undefined ||
     (typeof match.modelId === 'string' ? match.modelId === request.modelId : match.modelId.test(request.modelId));

@@ -4,7 +4,8 @@ import { BedrockServiceError } from '../../errors/bedrock-errors.js';
 import { DEFAULT_ERROR_MESSAGES } from '../../errors/default-messages.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { countTextTokens, splitIntoTokens } from '../../tokens/approximate.js';
-import type { BackendCallOptions, Backend } from '../types.js';
+import type { Backend, BackendCallOptions } from '../types.js';
+import type { OperationName } from '../../router/routes.js';
 import { requestDigest, stableToolUseId } from '../../chat/request-digest.js';
 import { defaultAnswer } from './default-answer.js';
 import { scriptedEmbeddings } from './scripted-embeddings.js';
@@ -130,10 +131,10 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
   for (const rule of [...(options.rules ?? [])].reverse()) addRule(rule);
 
   /** A scripted reply for this request: the next queued one, else the first matching rule's. */
-  async function scriptedReply(request: ChatRequest): Promise<ScriptedReply | undefined> {
+  async function scriptedReply(request: ChatRequest, operation: OperationName | undefined): Promise<ScriptedReply | undefined> {
     let source = queue.shift();
     if (source === undefined) {
-      const entry = rules.find((candidate) => candidate.remaining > 0 && matchesRequest(candidate.rule.match, request));
+      const entry = rules.find((candidate) => candidate.remaining > 0 && matchesRequest(candidate.rule.match, request, operation));
       if (entry) {
         entry.remaining -= 1;
         source = entry.rule.reply;
@@ -160,9 +161,9 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
     return answer;
   }
 
-  async function answer(request: ChatRequest, signal: AbortSignal | undefined) {
+  async function answer(request: ChatRequest, { signal, operation }: BackendCallOptions) {
     throwIfAborted(signal);
-    const reply = await scriptedReply(request);
+    const reply = await scriptedReply(request, operation);
     if (reply === undefined) return defaultAnswerFor(request);
     if (reply.error !== undefined) throw toError(reply.error);
     // The digest is computed at most once per request, and only when the reply needs it.
@@ -179,10 +180,10 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
       rules = [];
     },
     async chat(request, callOptions: BackendCallOptions = {}) {
-      return (await answer(request, callOptions.signal)).response;
+      return (await answer(request, callOptions)).response;
     },
     async chatStream(request, callOptions: BackendCallOptions = {}) {
-      const { reply, response } = await answer(request, callOptions.signal);
+      const { reply, response } = await answer(request, callOptions);
       return streamAnswer(reply, response, callOptions.signal);
     },
     async embed(request) {

@@ -1,6 +1,7 @@
 import type { ChatRequest, ChatStreamEvent } from '../../chat/types.js';
 import { describeError } from '../../core/describe-error.js';
 import type { LocalBedrockRuntime } from '../../core/runtime.js';
+import type { OperationName } from '../../router/routes.js';
 import { streamExceptionFrame } from '../../encoding/error-response.js';
 import { BedrockServiceError, toBedrockError } from '../../errors/bedrock-errors.js';
 
@@ -23,7 +24,12 @@ export interface BackendStream {
 }
 
 /** Starts the backend's stream. Errors before the model accepts the request are thrown (HTTP errors). */
-export async function startBackendStream(runtime: LocalBedrockRuntime, request: ChatRequest, callerSignal: AbortSignal): Promise<BackendStream> {
+export async function startBackendStream(
+  runtime: LocalBedrockRuntime,
+  request: ChatRequest,
+  callerSignal: AbortSignal,
+  operation: OperationName,
+): Promise<BackendStream> {
   const backendAbort = new AbortController();
   const forwardAbort = () => backendAbort.abort(callerSignal.reason);
   callerSignal.addEventListener('abort', forwardAbort, { once: true });
@@ -32,7 +38,7 @@ export async function startBackendStream(runtime: LocalBedrockRuntime, request: 
     if (!backendAbort.signal.aborted) backendAbort.abort(STREAM_RELEASED);
   };
   try {
-    const events = await runtime.backend.chatStream(request, { signal: backendAbort.signal });
+    const events = await runtime.backend.chatStream(request, { signal: backendAbort.signal, operation });
     return { events, signal: backendAbort.signal, release };
   } catch (error) {
     release();

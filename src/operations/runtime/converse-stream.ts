@@ -12,7 +12,7 @@ import { framedStream, joinFrames, startBackendStream } from './backend-stream.j
 export const converseStreamOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
   const model = runtime.models.resolve(labels.modelId!);
   const parsed = parseConverseRequest(readJsonBody(request.body), model, 'ConverseStream');
-  const stream = await startBackendStream(runtime, parsed.chat, signal);
+  const stream = await startBackendStream(runtime, parsed.chat, signal, 'ConverseStream');
   const encoder = new ConverseStreamEncoder(model, parsed.response, startedAt);
   const framing = {
     operation: 'ConverseStream',

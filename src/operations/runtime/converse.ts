@@ -8,6 +8,6 @@ import { readJsonBody } from '../read-json-body.js';
 export const converseOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
   const model = runtime.models.resolve(labels.modelId!);
   const parsed = parseConverseRequest(readJsonBody(request.body), model, 'Converse');
-  const answer = await runtime.backend.chat(parsed.chat, { signal });
+  const answer = await runtime.backend.chat(parsed.chat, { signal, operation: 'Converse' });
   return jsonResponse(converseResponseBody(answer, model, parsed.response, performance.now() - startedAt), requestId);
 };

@@ -24,7 +24,7 @@ export const invokeModelStreamOperation: Operation = async ({ runtime, request, 
   if (model.kind !== 'chat') throw validationError('The model is unsupported for streaming.');
   const codec = chatCodecFor(model, body);
   const chat = codec.decode(body, model);
-  const stream = await startBackendStream(runtime, chat, signal);
+  const stream = await startBackendStream(runtime, chat, signal, 'InvokeModelWithResponseStream');
   const streamEncoder = codec.streamEncoder({ model, request: chat, requestId });
   let firstByteLatency: number | undefined;
   const encode = (event: ChatStreamEvent) => {

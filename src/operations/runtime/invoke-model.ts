@@ -27,7 +27,7 @@ export const invokeModelOperation: Operation = async ({ runtime, request, labels
     case 'chat': {
       const codec = chatCodecFor(model, body);
       const chat = codec.decode(body, model);
-      const answer = await runtime.backend.chat(chat, { signal });
+      const answer = await runtime.backend.chat(chat, { signal, operation: 'InvokeModel' });
       const native = codec.encode(answer, { model, request: chat, requestId });
       return jsonResponse(native, requestId, { ...usageHeaders(answer.usage.inputTokens, answer.usage.outputTokens, startedAt), ...echoed });
     }
