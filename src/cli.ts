@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+/** Placeholder: `local-bedrock serve` lands here. */
+export {};

@@ -1,0 +1,2 @@
+/** Placeholder: msw request handlers land here (entry `local-bedrock/msw`). */
+export {};

@@ -1,0 +1,2 @@
+/** Placeholder: the vitest fixture lands here (entry `local-bedrock/vitest`). */
+export {};
