@@ -5,7 +5,7 @@ import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/prot
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { describe, expect, it } from 'vitest';
 import { createRuntime, handleBedrockRequest, LocalBedrockHandler } from '../src/index.js';
-import { encodeEventFrame, eventFrame, exceptionFrame } from '../src/encoding/event-stream.js';
+import { chunkFrame, encodeEventFrame, eventFrame, exceptionFrame } from '../src/encoding/event-stream.js';
 import { collectEvents, TEST_CREDENTIALS, userText } from './support/clients.js';
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -33,6 +33,13 @@ describe('event-stream frames', () => {
         });
         expect(hex(encodeEventFrame(eventType, body))).toBe(hex(reference));
       }
+    }
+  });
+
+  it('build InvokeModel chunk frames identical to the generic event encoder', () => {
+    for (const chunk of [{ type: 'message_stop' }, { type: 'content_block_delta', delta: { text: 'héllo "quoted" \\ ✓' } }]) {
+      const json = JSON.stringify(chunk);
+      expect(hex(chunkFrame(json))).toBe(hex(eventFrame('chunk', { bytes: Buffer.from(json).toString('base64') })));
     }
   });
 

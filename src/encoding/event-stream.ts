@@ -93,6 +93,17 @@ export function eventFrame(eventType: string, payload: Record<string, unknown>):
   return encodeEventFrame(eventType, paddedJson(payload));
 }
 
+/**
+ * One InvokeModelWithResponseStream `chunk` frame carrying a native chunk's JSON as base64:
+ * `{"bytes":"<base64>","p":"…"}`. Built as text directly — base64 needs no JSON escaping — and
+ * byte-identical to `eventFrame('chunk', { bytes })`.
+ */
+export function chunkFrame(nativeJson: string): Uint8Array {
+  const bytes = Buffer.from(nativeJson).toString('base64');
+  const json = `{"bytes":"${bytes}"}`;
+  return encodeEventFrame('chunk', encoder.encode(`${json.slice(0, -1)},"p":"${paddingFor(json)}"}`));
+}
+
 /** One `exception` frame, e.g. `exceptionFrame('throttlingException', {message})`. */
 export function exceptionFrame(exceptionType: string, payload: Record<string, unknown>): Uint8Array {
   return encodeFrame(cachedHeaders('exception', exceptionType), encoder.encode(JSON.stringify(payload)));

@@ -1,16 +1,12 @@
 import type { ChatStreamEvent } from '../../chat/types.js';
 import { chatCodecFor } from '../../codecs/invoke/registry.js';
-import { eventFrame } from '../../encoding/event-stream.js';
+import { chunkFrame } from '../../encoding/event-stream.js';
 import { validationError } from '../../errors/bedrock-errors.js';
 import { INVOKE_STREAM_EXCEPTIONS } from '../../encoding/error-response.js';
 import type { Operation } from '../operation-context.js';
 import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
 import { checkAccept, checkGuardrailHeaders, echoedHeaders, readNativeBody } from './invoke-helpers.js';
 
-/** One native chunk as Bedrock frames it: a `chunk` event carrying `{"bytes": base64(JSON)}`. */
-function chunkFrame(chunk: Record<string, unknown>): Uint8Array {
-  return eventFrame('chunk', { bytes: Buffer.from(JSON.stringify(chunk)).toString('base64') });
-}
 
 /**
  * `POST /model/{modelId}/invoke-with-response-stream`: the provider's native chunks, each base64-encoded in
@@ -40,7 +36,7 @@ export const invokeModelStreamOperation: Operation = async ({ runtime, request, 
       };
     }
     if (chunks.length > 0) firstByteLatency ??= Math.round(performance.now() - startedAt);
-    return joinFrames(chunks.map(chunkFrame));
+    return joinFrames(chunks.map((chunk) => chunkFrame(JSON.stringify(chunk))));
   };
   return {
     statusCode: 200,
