@@ -20,6 +20,10 @@ export type { ScriptedBackend, ScriptedBackendOptions } from './backends/scripte
 export type { ScriptedError, ScriptedMatch, ScriptedReply, ScriptedReplySource, ScriptedRule, ScriptedToolUse } from './backends/scripted/script.js';
 export { createOllamaBackend } from './backends/ollama/ollama-backend.js';
 export type { OllamaBackend, OllamaBackendOptions, OllamaPullProgress } from './backends/ollama/ollama-backend.js';
+export { createRecordingBackend } from './backends/recording/recording-backend.js';
+export type { CassetteMode, RecordingBackend, RecordingBackendOptions } from './backends/recording/recording-backend.js';
+export { CASSETTE_VERSION } from './backends/recording/cassette.js';
+export type { Cassette, CassetteInteraction, CassetteInteractionKind, CassetteJson } from './backends/recording/cassette.js';
 export type { Backend, BackendCallOptions, EmbeddingRequest, EmbeddingResponse, ImageRequest, ImageResponse } from './backends/types.js';
 export { collectChatStream } from './chat/stream.js';
 export type {

@@ -1,4 +1,5 @@
 import { createOllamaBackend, type OllamaBackendOptions } from '../backends/ollama/ollama-backend.js';
+import { createRecordingBackend } from '../backends/recording/recording-backend.js';
 import { createScriptedBackend, type ScriptedBackend } from '../backends/scripted/scripted-backend.js';
 import type { ScriptedReplySource, ScriptedRule } from '../backends/scripted/script.js';
 import type { Backend } from '../backends/types.js';
@@ -23,6 +24,11 @@ export interface LocalBedrockOptions extends ModelRegistryOptions {
   ollama?: OllamaBackendOptions;
   /** Receives warnings; defaults to one line on stderr per warning. */
   logger?: LocalBedrockLogger;
+  /**
+   * Records the backend's answers to this cassette file and replays them (mode from
+   * `LOCAL_BEDROCK_CASSETTE_MODE`, default `replay`). Default: `LOCAL_BEDROCK_CASSETTE`.
+   */
+  cassette?: string;
 }
 
 const RUNTIME_MARKER = Symbol.for('local-bedrock.LocalBedrockRuntime');
@@ -81,10 +87,13 @@ function chooseBackend(options: LocalBedrockOptions, env: Readonly<Record<string
 export function createRuntime(options: LocalBedrockOptions = {}): LocalBedrockRuntime {
   const env = options.env ?? process.env;
   const logger = options.logger ?? defaultLogger;
-  const backend = chooseBackend(options, env);
-  const isScripted = backend.name === 'scripted' && 'enqueue' in backend;
+  const chosen = chooseBackend(options, env);
+  const cassette = options.cassette ?? env.LOCAL_BEDROCK_CASSETTE;
+  const backend = cassette ? createRecordingBackend({ backend: chosen, cassette, env }) : chosen;
+  // Scripting reaches the scripted backend even inside a cassette (it answers while recording).
+  const isScripted = chosen.name === 'scripted' && 'enqueue' in chosen;
   if (!isScripted && (options.responses || options.rules)) {
-    logger.warn(`[local-bedrock] "responses" and "rules" script the scripted backend; the ${backend.name} backend ignores them.`);
+    logger.warn(`[local-bedrock] "responses" and "rules" script the scripted backend; the ${chosen.name} backend ignores them.`);
   }
   const warned = new Set<string>();
   return {
@@ -97,7 +106,7 @@ export function createRuntime(options: LocalBedrockOptions = {}): LocalBedrockRu
     backend,
     models: createModelRegistry({ ...options, env }),
     logger,
-    scripted: isScripted ? (backend as ScriptedBackend) : undefined,
+    scripted: isScripted ? (chosen as ScriptedBackend) : undefined,
     callLog: new CallLog(),
     async dispose() {
       await backend.dispose?.();
