@@ -8,6 +8,8 @@ export type { LocalBedrockHandlerConfig } from './front-doors/request-handler.js
 export { createRuntime, isRuntime } from './core/runtime.js';
 export type { BackendName, LocalBedrockOptions, LocalBedrockRuntime } from './core/runtime.js';
 export { handleBedrockRequest } from './core/handle-request.js';
+export { createFetchHandler } from './http/fetch.js';
+export type { FetchHandler } from './http/fetch.js';
 export type { HandleRequestOptions, LocalHttpBody, LocalHttpRequest, LocalHttpResponse } from './core/http-types.js';
 export type { LocalBedrockLogger } from './core/logger.js';
 export { CallLog } from './core/call-log.js';

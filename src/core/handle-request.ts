@@ -49,7 +49,9 @@ export async function handleBedrockRequest(
     response = await operation({ runtime, request, labels: route.labels, signal: options.signal ?? NEVER_ABORTED, requestId, startedAt });
   } catch (error) {
     const bedrockError = toBedrockError(error);
-    if (bedrockError !== error) runtime.logger.warn(`[local-bedrock] ${request.method} ${request.path} failed unexpectedly: ${describeError(error)}`);
+    // A caller who aborted has gone: its AbortError is expected, not worth a warning.
+    const callerAborted = options.signal?.aborted === true;
+    if (bedrockError !== error && !callerAborted) runtime.logger.warn(`[local-bedrock] ${request.method} ${request.path} failed unexpectedly: ${describeError(error)}`);
     response = errorResponse(bedrockError, requestId);
   }
   return runtime.callLog.record(route?.operation, route?.labels.modelId, request, response);
