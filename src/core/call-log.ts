@@ -66,12 +66,32 @@ export class CallLog {
 
   /** Records a call and, for a streamed answer, wraps its body so the frames are kept as they pass. */
   record(operation: OperationName | undefined, modelId: string | undefined, request: LocalHttpRequest, response: LocalHttpResponse): LocalHttpResponse {
-    const input = parseJson(request.body);
-    const errorType = response.headers['x-amzn-errortype'];
+    // Bodies are parsed only when a call is read: most calls are never looked at, and parsing every
+    // request and response would cost each call more than answering it does.
+    let input: { value: unknown } | undefined;
+    const readInput = () => (input ??= { value: parseJson(request.body) }).value;
+    const errorName = response.headers['x-amzn-errortype']?.split(':')[0];
     if (response.body instanceof Uint8Array) {
-      const output = parseJson(response.body);
-      const error = errorType ? { name: errorType.split(':')[0]!, message: String((output as { message?: unknown } | undefined)?.message ?? '') } : undefined;
-      this.add({ operation, modelId, http: request, input, statusCode: response.statusCode, headers: response.headers, output, error, complete: true });
+      const body = response.body;
+      let output: { value: unknown } | undefined;
+      const readOutput = () => (output ??= { value: parseJson(body) }).value;
+      this.add({
+        operation,
+        modelId,
+        http: request,
+        statusCode: response.statusCode,
+        headers: response.headers,
+        complete: true,
+        get input() {
+          return readInput();
+        },
+        get output() {
+          return readOutput();
+        },
+        get error() {
+          return errorName ? { name: errorName, message: String((readOutput() as { message?: unknown } | undefined)?.message ?? '') } : undefined;
+        },
+      });
       return response;
     }
     const frames: Uint8Array[] = [];
@@ -86,9 +106,11 @@ export class CallLog {
       operation,
       modelId,
       http: request,
-      input,
       statusCode: response.statusCode,
       headers: response.headers,
+      get input() {
+        return readInput();
+      },
       get output() {
         return decode().output;
       },
