@@ -50,7 +50,8 @@ project="$tmp/project"
 mkdir -p "$project"
 cd "$project"
 npm init -y >/dev/null
-npm install --no-audit --no-fund "$tarball" "@aws-sdk/client-bedrock-runtime@$sdk_version"
+msw_version="$(node -p "require('$repo/node_modules/msw/package.json').version")"
+npm install --no-audit --no-fund "$tarball" "@aws-sdk/client-bedrock-runtime@$sdk_version" "msw@$msw_version"
 
 # One body for both module systems; only the way the two packages are loaded differs.
 check_body='
@@ -86,19 +87,49 @@ for (const kind of ["messageStart", "contentBlockDelta", "contentBlockStop", "me
 }
 if (!streamed) throw new Error("ConverseStream streamed no text");
 console.log(`${FORMAT} ConverseStream: ${streamed}`);
+
+// local-bedrock/server: one Converse over the default HTTP/2 handler of the SDK.
+const server = await serverEntry.startServer({ port: 0 });
+try {
+  const remote = new sdk.BedrockRuntimeClient({ endpoint: server.url, region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+  const answer = await remote.send(new sdk.ConverseCommand(input));
+  if (!answer.output?.message?.content?.length) throw new Error("the server answered no message");
+  remote.destroy();
+} finally {
+  await server.close();
+}
+console.log(`${FORMAT} local-bedrock/server: answered over HTTP/2`);
+
+// local-bedrock/msw: handlers exist; their fetch handler answers a plain Request.
+if (!Array.isArray(mswEntry.bedrockHandlers()) || typeof mswEntry.createFetchHandler !== "function") throw new Error("local-bedrock/msw lacks its exports");
+const response = await mswEntry.createFetchHandler()(new Request("https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse", {
+  method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ messages: input.messages }),
+}));
+if (response.status !== 200 || !(await response.json()).output) throw new Error(`local-bedrock/msw fetch handler answered ${response.status}`);
+console.log(`${FORMAT} local-bedrock/msw: handlers and fetch handler work`);
+
+// local-bedrock/vitest needs a running vitest; here it only has to resolve to a file.
+console.log(`${FORMAT} local-bedrock/vitest resolves to ${RESOLVE("local-bedrock/vitest").split("node_modules/")[1]}`);
 '
 
 cat >smoke.mjs <<EOF
 import * as lb from 'local-bedrock';
+import * as serverEntry from 'local-bedrock/server';
+import * as mswEntry from 'local-bedrock/msw';
 import * as sdk from '@aws-sdk/client-bedrock-runtime';
+import { fileURLToPath } from 'node:url';
 const FORMAT = 'ESM';
+const RESOLVE = (name) => fileURLToPath(import.meta.resolve(name));
 $check_body
 EOF
 
 cat >smoke.cjs <<EOF
 const lb = require('local-bedrock');
+const serverEntry = require('local-bedrock/server');
+const mswEntry = require('local-bedrock/msw');
 const sdk = require('@aws-sdk/client-bedrock-runtime');
 const FORMAT = 'CJS';
+const RESOLVE = (name) => require.resolve(name);
 (async () => {
 $check_body
 })().catch((error) => {
@@ -115,5 +146,8 @@ node smoke.mjs
 
 step "CJS (require)"
 node smoke.cjs
+
+step "bin"
+npx --no-install local-bedrock --version
 
 step "smoke-packed: OK"
