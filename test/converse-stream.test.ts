@@ -2,6 +2,7 @@ import { ConverseCommand, ConverseStreamCommand, type ConverseStreamCommandInput
 import { describe, expect, it } from 'vitest';
 import type { Backend, ChatStreamEvent } from '../src/index.js';
 import { collectEvents, eventName, FRONT_DOORS, runtimeClient, userText } from './support/clients.js';
+import { gatedBackend } from './support/gated-backend.js';
 
 const CLAUDE = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 const WEATHER_TOOL = {
@@ -162,33 +163,6 @@ describe.each(FRONT_DOORS)('ConverseStream through the %s door', (door) => {
   });
 });
 
-/** A backend that streams one delta per `release()`, recording whether it saw its call aborted. */
-function gatedBackend() {
-  const state = { aborted: false, finished: false, release: () => {} };
-  const backend: Backend = {
-    name: 'gated',
-    chat: () => Promise.reject(new Error('unused')),
-    async chatStream(_request, options) {
-      options?.signal?.addEventListener('abort', () => (state.aborted = true));
-      return (async function* (): AsyncGenerator<ChatStreamEvent> {
-        try {
-          for (let index = 0; index < 1000; index++) {
-            await new Promise<void>((resolve) => {
-              state.release = resolve;
-              options?.signal?.addEventListener('abort', () => resolve());
-            });
-            if (options?.signal?.aborted) return;
-            yield { type: 'textDelta', text: `piece${index} ` };
-          }
-          yield { type: 'finish', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1000 } };
-        } finally {
-          state.finished = true;
-        }
-      })();
-    },
-  };
-  return { backend, state };
-}
 
 describe('cancelling a stream', () => {
   it('aborts the backend call when the caller aborts through abortSignal (requestHandler door)', async () => {

@@ -5,6 +5,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Backend, type ChatStreamEvent } from '../src/index.js';
 import { bedrockHandlers, createFetchHandler } from '../src/front-doors/msw.js';
+import { gatedBackend } from './support/gated-backend.js';
 
 const CLAUDE = 'anthropic.claude-3-haiku-20240307-v1:0';
 const RUNTIME_URL = 'https://bedrock-runtime.us-east-1.amazonaws.com';
@@ -32,35 +33,6 @@ function decodeEventStream(bytes: Uint8Array): Array<{ type: string; messageType
   return events;
 }
 
-/** A streaming backend that yields one delta each time the test releases it, and records an abort. */
-function gatedBackend() {
-  const state = { aborted: false, finished: false, waiting: false, release: () => {} };
-  const backend: Backend = {
-    name: 'gated',
-    chat: () => Promise.reject(new Error('unused')),
-    async chatStream(_request, options) {
-      options?.signal?.addEventListener('abort', () => (state.aborted = true));
-      return (async function* (): AsyncGenerator<ChatStreamEvent> {
-        try {
-          for (let index = 0; index < 1000; index++) {
-            await new Promise<void>((resolve) => {
-              state.waiting = true;
-              state.release = resolve;
-              options?.signal?.addEventListener('abort', () => resolve());
-            });
-            state.waiting = false;
-            if (options?.signal?.aborted) return;
-            yield { type: 'textDelta', text: `piece${index} ` };
-          }
-          yield { type: 'finish', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1000 } };
-        } finally {
-          state.finished = true;
-        }
-      })();
-    },
-  };
-  return { backend, state };
-}
 
 const runtime = createRuntime({ env: {} });
 const handlers = bedrockHandlers(runtime, { endpoints: ['http://localhost:4599', 'https://gateway.example.com/bedrock/'] });

@@ -1,7 +1,7 @@
 /**
  * Testing Bedrock code with the `local-bedrock/vitest` fixture: every test gets `bedrock`, a fresh local
  * Bedrock with a ready `BedrockRuntimeClient`, scripting, a call log and matchers.
- * Run in this repository: `npx vitest run --config examples/vitest/vitest.config.ts`.
+ * Run in this repository: `npx vitest run examples/vitest` (`npm test` runs it too).
  */
 import { describe } from 'vitest';
 import { expect, test } from 'local-bedrock/vitest';
