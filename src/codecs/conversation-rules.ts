@@ -15,7 +15,8 @@ export function checkConversation(messages: readonly ChatMessage[], rawMessages:
         'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.',
       );
     }
-    const rawContent = (rawMessages[index] as { content?: unknown[] } | undefined)?.content ?? [];
+    const rawContent = (rawMessages[index] as { content?: unknown } | undefined)?.content;
+    if (!Array.isArray(rawContent)) return;
     if (rawContent.length === 0) {
       throw validationError(`The content field in the Message object at messages.${index} is empty. Add a ContentBlock object to the content field and try again.`);
     }

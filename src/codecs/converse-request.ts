@@ -124,6 +124,9 @@ function parseMessage(raw: unknown, index: number, errors: ConstraintErrors): Ch
   errors.checkRequired(`${path}.role`, message.role);
   errors.checkEnum(`${path}.role`, message.role, ['user', 'assistant']);
   errors.checkRequired(`${path}.content`, message.content);
+  if (message.content !== undefined && message.content !== null && !Array.isArray(message.content)) {
+    throw validationError('Malformed input request, please reformat your input and try again.');
+  }
   const content = (asArray(message.content) ?? []).flatMap((block, blockIndex) => {
     const part = contentBlockToPart(block, `${path}.content.${blockIndex + 1}.member`, errors);
     return part ? [part] : [];
