@@ -3,7 +3,7 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRuntime, type Backend, type ChatStreamEvent } from '../src/index.js';
+import { createRuntime, type Backend } from '../src/index.js';
 import { bedrockHandlers, createFetchHandler } from '../src/front-doors/msw.js';
 import { gatedBackend } from './support/gated-backend.js';
 

@@ -3,14 +3,13 @@
  * process (boto3, the AWS CLI, other languages) and for JS clients pointed at `AWS_ENDPOINT_URL`. The port
  * speaks HTTP/1.1 and cleartext HTTP/2 with prior knowledge (h2c), which the JS runtime client sends by default.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { RecordedCall } from '../core/call-log.js';
 import { handleBedrockRequest } from '../core/handle-request.js';
-import type { LocalHttpRequest, LocalHttpResponse } from '../core/http-types.js';
+import type { LocalHttpRequest } from '../core/http-types.js';
 import { createRuntime, type LocalBedrockOptions, type LocalBedrockRuntime } from '../core/runtime.js';
 import { parseModelMap } from '../models/model-map.js';
 import { sniffProtocol } from '../server/protocol-sniffing.js';
