@@ -22,6 +22,8 @@ export type { ScriptedBackend, ScriptedBackendOptions } from './backends/scripte
 export type { ScriptedError, ScriptedMatch, ScriptedReply, ScriptedReplySource, ScriptedRule, ScriptedToolUse } from './backends/scripted/script.js';
 export { createOllamaBackend } from './backends/ollama/ollama-backend.js';
 export type { OllamaBackend, OllamaBackendOptions, OllamaPullProgress } from './backends/ollama/ollama-backend.js';
+export { createBedrockBackend } from './backends/bedrock/bedrock-backend.js';
+export type { BedrockBackendOptions, BedrockRuntimeClientLike } from './backends/bedrock/bedrock-backend.js';
 export { createRecordingBackend } from './backends/recording/recording-backend.js';
 export type { CassetteMode, RecordingBackend, RecordingBackendOptions } from './backends/recording/recording-backend.js';
 export { CASSETTE_VERSION } from './backends/recording/cassette.js';
