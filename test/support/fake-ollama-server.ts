@@ -184,19 +184,23 @@ export async function startFakeOllama(options: { models?: string[]; modelsWithou
   const chats: ChatExchange[] = [];
   let queue: ChatScript[] = [];
 
+  /** Answers Ollama's 404 for a model the server does not have; `true` when it did. */
+  function refuseUnknownModel(res: ServerResponse, model: string): boolean {
+    if (models.has(model)) return false;
+    const { status, body: error } = notFound(model);
+    sendJson(res, status, error);
+    return true;
+  }
+
   function handleChat(res: ServerResponse, body: Record<string, unknown>): void {
     const model = String(body.model);
     const closedByClient = new Promise<boolean>((resolve) => res.once('close', () => resolve(!res.writableFinished)));
     chats.push({ body, closedByClient });
-    if (models.has(model) && withoutThinking.has(model) && body.think !== undefined && body.think !== false) {
+    if (withoutThinking.has(model) && body.think !== undefined && body.think !== false) {
       sendJson(res, 400, { error: `"${model}" does not support thinking` });
       return;
     }
-    if (!models.has(model)) {
-      const { status, body: error } = notFound(model);
-      sendJson(res, status, error);
-      return;
-    }
+    if (refuseUnknownModel(res, model)) return;
     const script = queue.shift() ?? defaultReply(body);
     if (body.stream === false) sendJson(res, 200, chatObject(model, script));
     else streamChat(res, model, script);
@@ -204,15 +208,7 @@ export async function startFakeOllama(options: { models?: string[]; modelsWithou
 
   function handleGenerate(res: ServerResponse, body: Record<string, unknown>): void {
     const model = String(body.model);
-    if (models.has(model) && withoutThinking.has(model) && body.think !== undefined && body.think !== false) {
-      sendJson(res, 400, { error: `"${model}" does not support thinking` });
-      return;
-    }
-    if (!models.has(model)) {
-      const { status, body: error } = notFound(model);
-      sendJson(res, status, error);
-      return;
-    }
+    if (refuseUnknownModel(res, model)) return;
     const loadOnly = (body.prompt ?? '') === '';
     const unload = loadOnly && body.keep_alive === 0;
     const reply = {
@@ -249,15 +245,7 @@ export async function startFakeOllama(options: { models?: string[]; modelsWithou
   /** `/api/embed`: one `fakeEmbedding` per input; `prompt_eval_count` is the number of words. */
   function handleEmbed(res: ServerResponse, body: Record<string, unknown>): void {
     const model = String(body.model);
-    if (models.has(model) && withoutThinking.has(model) && body.think !== undefined && body.think !== false) {
-      sendJson(res, 400, { error: `"${model}" does not support thinking` });
-      return;
-    }
-    if (!models.has(model)) {
-      const { status, body: error } = notFound(model);
-      sendJson(res, status, error);
-      return;
-    }
+    if (refuseUnknownModel(res, model)) return;
     const inputs = Array.isArray(body.input) ? (body.input as string[]) : [String(body.input)];
     const words = inputs.reduce((sum, input) => sum + input.split(/\s+/).filter(Boolean).length, 0);
     sendJson(res, 200, {
@@ -271,15 +259,7 @@ export async function startFakeOllama(options: { models?: string[]; modelsWithou
 
   function handleShow(res: ServerResponse, body: Record<string, unknown>): void {
     const model = String(body.model ?? body.name);
-    if (models.has(model) && withoutThinking.has(model) && body.think !== undefined && body.think !== false) {
-      sendJson(res, 400, { error: `"${model}" does not support thinking` });
-      return;
-    }
-    if (!models.has(model)) {
-      const { status, body: error } = notFound(model);
-      sendJson(res, status, error);
-      return;
-    }
+    if (refuseUnknownModel(res, model)) return;
     sendJson(res, 200, {
       modelfile: `FROM ${model}`,
       parameters: '',
