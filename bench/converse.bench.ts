@@ -33,6 +33,7 @@ const { createRuntime, handleBedrockRequest, localBedrock } = (await import(BUIL
   throw new Error('bench: dist/ is missing; run `npm run bench`, which builds first.');
 })) as typeof import('../src/index.js');
 import { encodeFrame, eventFrame, paddedJson } from '../src/encoding/event-stream.js';
+import { batch, median, type Call } from './timing.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -132,9 +133,8 @@ function localClient(): BedrockRuntimeClient {
 // ---------------------------------------------------------------------------------------------------------
 // Calls
 
-type Call = () => Promise<number>;
 
-function converseCall(client: BedrockRuntimeClient): Call {
+function converseCall(client: BedrockRuntimeClient): Call<number> {
   return async () => {
     const output = await client.send(new ConverseCommand(INPUT));
     if (!output.output?.message) throw new Error('Converse returned no message');
@@ -143,7 +143,7 @@ function converseCall(client: BedrockRuntimeClient): Call {
 }
 
 /** Consumes the whole stream; returns the number of events. */
-function converseStreamCall(client: BedrockRuntimeClient): Call {
+function converseStreamCall(client: BedrockRuntimeClient): Call<number> {
   return async () => {
     const output = await client.send(new ConverseStreamCommand(INPUT));
     let events = 0;
@@ -152,7 +152,7 @@ function converseStreamCall(client: BedrockRuntimeClient): Call {
   };
 }
 
-function invokeCall(client: BedrockRuntimeClient): Call {
+function invokeCall(client: BedrockRuntimeClient): Call<number> {
   return async () => {
     const output = await client.send(invokeCommand());
     if (output.body.length === 0) throw new Error('InvokeModel returned no body');
@@ -161,7 +161,7 @@ function invokeCall(client: BedrockRuntimeClient): Call {
 }
 
 /** Consumes the whole InvokeModelWithResponseStream; returns the number of chunks. */
-function invokeStreamCall(client: BedrockRuntimeClient): Call {
+function invokeStreamCall(client: BedrockRuntimeClient): Call<number> {
   return async () => {
     const output = await client.send(invokeStreamCommand());
     let chunks = 0;
@@ -173,20 +173,10 @@ function invokeStreamCall(client: BedrockRuntimeClient): Call {
 // ---------------------------------------------------------------------------------------------------------
 // Timing
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
-async function batch(call: Call, iterations: number): Promise<number> {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < iterations; i++) await call();
-  return Number(process.hrtime.bigint() - start) / 1000 / iterations; // µs per call
-}
 
 /** Iterations that take about `TIME_PER_BATCH_MS` per side, measured after warming both up. */
-async function calibrate(a: Call, b: Call): Promise<number> {
+async function calibrate(a: Call<number>, b: Call<number>): Promise<number> {
   const warmup = Date.now() + 1500;
   while (Date.now() < warmup) {
     await a();
@@ -206,7 +196,7 @@ interface Result {
   events?: number;
 }
 
-async function compare(name: string, floor: Call, local: Call, events?: number): Promise<Result> {
+async function compare(name: string, floor: Call<number>, local: Call<number>, events?: number): Promise<Result> {
   const iterations = await calibrate(floor, local);
   const floorTimes: number[] = [];
   const localTimes: number[] = [];

@@ -14,6 +14,7 @@
  */
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { setupServer } from 'msw/node';
+import { median, batch, type Call } from './timing.js';
 
 // The library as users run it: the build, not the TypeScript sources. Imported by computed paths so that
 // typechecking does not need a build.
@@ -37,7 +38,6 @@ const BODY = JSON.stringify({ messages: MESSAGES, inferenceConfig: INFERENCE });
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const TIME_PER_BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 150);
 
-type Call = () => Promise<string>;
 
 function middlewareCall(): Call {
   const client = new BedrockRuntimeClient({ region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -57,17 +57,7 @@ function fetchCall(fetchImpl: (url: string, init: RequestInit) => Promise<Respon
   };
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
-async function batch(call: Call, iterations: number): Promise<number> {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < iterations; i++) await call();
-  return Number(process.hrtime.bigint() - start) / 1000 / iterations; // µs per call
-}
 
 async function main(): Promise<void> {
   const began = Date.now();

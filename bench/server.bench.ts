@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { Agent, createServer, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { median } from './timing.js';
 
 const MODEL = 'anthropic.claude-3-haiku-20240307-v1%3A0';
 const PATH = `/model/${MODEL}/converse`;
@@ -92,11 +93,6 @@ async function runServers(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------
 // The client (this process)
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** Sends `count` requests with at most `concurrency` in flight; returns requests per second. */
 async function batch(endpoint: Endpoint, agent: Agent, count: number, concurrency: number): Promise<number> {
