@@ -3,8 +3,8 @@ import { requestDigest, stableToolUseId } from '../../chat/request-digest.js';
 import { collectChatStream } from '../../chat/stream.js';
 import type { ChatRequest, ChatStopReason, ChatStreamEvent } from '../../chat/types.js';
 import { BedrockServiceError, validationError } from '../../errors/bedrock-errors.js';
-import { countTextTokens } from '../../tokens/approximate.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
+import { loadedTokenizer } from '../../tokens/tokenizers.js';
 import { StopSequenceWatcher } from '../stop-sequence-watcher.js';
 import type { BackendCallOptions, Backend, EmbeddingRequest, EmbeddingResponse } from '../types.js';
 import { forcedToolFormat, toOllamaMessages, toOllamaOptions, toOllamaThink, toOllamaTools } from './ollama-request.js';
@@ -303,7 +303,7 @@ async function* translateStream(
           }
           if (hit !== undefined) {
             upstream.abort();
-            const usage = { inputTokens: countChatRequestTokens(request), outputTokens: countTextTokens(emitted) };
+            const usage = { inputTokens: countChatRequestTokens(request), outputTokens: loadedTokenizer(request.modelId).count(emitted) };
             yield { type: 'finish', stopReason: 'stop_sequence', stopSequence: hit, usage };
             return;
           }

@@ -3,7 +3,7 @@ import { responseToStreamEvents } from '../../chat/stream.js';
 import { BedrockServiceError } from '../../errors/bedrock-errors.js';
 import { DEFAULT_ERROR_MESSAGES } from '../../errors/default-messages.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
-import { countTextTokens, splitIntoTokens } from '../../tokens/approximate.js';
+import { loadTokenizer, type Tokenizer } from '../../tokens/tokenizers.js';
 import type { Backend, BackendCallOptions } from '../types.js';
 import type { OperationName } from '../../router/routes.js';
 import { requestDigest, stableToolUseId } from '../../chat/request-digest.js';
@@ -43,7 +43,7 @@ function toError(error: ScriptedError, fallback: 'name' | 'stream' = 'name'): Be
  * Turns a reply into an answer as a model would produce it: stop sequences cut the text, `maxTokens` cuts
  * everything, and usage counts what was produced.
  */
-function shapeAnswer(reply: ScriptedReply, request: ChatRequest, digest: () => Buffer): ChatResponse {
+function shapeAnswer(reply: ScriptedReply, request: ChatRequest, digest: () => Buffer, tokenizer: Tokenizer): ChatResponse {
   const wanted: ChatOutputPart[] = [];
   if (reply.reasoning !== undefined) {
     const reasoning = typeof reply.reasoning === 'string' ? { text: reply.reasoning } : reply.reasoning;
@@ -62,7 +62,7 @@ function shapeAnswer(reply: ScriptedReply, request: ChatRequest, digest: () => B
   const content: ChatOutputPart[] = [];
   for (const part of wanted) {
     if (part.type === 'toolUse') {
-      const cost = countTextTokens(JSON.stringify(part.input));
+      const cost = tokenizer.count(JSON.stringify(part.input));
       if (cost > budget) {
         stopReason = 'max_tokens';
         break;
@@ -82,9 +82,9 @@ function shapeAnswer(reply: ScriptedReply, request: ChatRequest, digest: () => B
         stopSequence = hit.sequence;
       }
     }
-    const tokenCount = countTextTokens(text);
+    const tokenCount = tokenizer.count(text);
     if (tokenCount > budget) {
-      text = splitIntoTokens(text).slice(0, budget).join('');
+      text = tokenizer.split(text).slice(0, budget).join('');
       stopReason = 'max_tokens';
       stopSequence = undefined;
     }
@@ -99,7 +99,7 @@ function shapeAnswer(reply: ScriptedReply, request: ChatRequest, digest: () => B
     content,
     stopReason: reply.stopReason ?? stopReason,
     stopSequence,
-    usage: { inputTokens: reply.usage?.inputTokens ?? countChatRequestTokens(request), outputTokens: reply.usage?.outputTokens ?? outputTokens },
+    usage: { inputTokens: reply.usage?.inputTokens ?? countChatRequestTokens(request, tokenizer), outputTokens: reply.usage?.outputTokens ?? outputTokens },
   };
 }
 
@@ -148,13 +148,13 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
   // suites) reuse them. Bounded, because a long-lived server sees endless distinct requests.
   const defaultAnswers = new Map<string, { reply: ScriptedReply; response: ChatResponse }>();
 
-  function defaultAnswerFor(request: ChatRequest) {
+  function defaultAnswerFor(request: ChatRequest, tokenizer: Tokenizer) {
     const digest = requestDigest(request);
-    const key = `${digest.toString('base64')}|${request.maxTokens}|${request.stopSequences.join('\u0000')}`;
+    const key = `${tokenizer.name}|${digest.toString('base64')}|${request.maxTokens}|${request.stopSequences.join('\u0000')}`;
     let answer = defaultAnswers.get(key);
     if (!answer) {
       const reply = defaultAnswer(request, () => digest);
-      answer = { reply, response: shapeAnswer(reply, request, () => digest) };
+      answer = { reply, response: shapeAnswer(reply, request, () => digest, tokenizer) };
       if (defaultAnswers.size >= 256) defaultAnswers.clear();
       defaultAnswers.set(key, answer);
     }
@@ -163,12 +163,13 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
 
   async function answer(request: ChatRequest, { signal, operation }: BackendCallOptions) {
     throwIfAborted(signal);
+    const tokenizer = await loadTokenizer(request.modelId);
     const reply = await scriptedReply(request, operation);
-    if (reply === undefined) return defaultAnswerFor(request);
+    if (reply === undefined) return { ...defaultAnswerFor(request, tokenizer), tokenizer };
     if (reply.error !== undefined) throw toError(reply.error);
     // The digest is computed at most once per request, and only when the reply needs it.
     let digest: Buffer | undefined;
-    return { reply, response: shapeAnswer(reply, request, () => (digest ??= requestDigest(request))) };
+    return { reply, response: shapeAnswer(reply, request, () => (digest ??= requestDigest(request)), tokenizer), tokenizer };
   }
 
   return {
@@ -183,8 +184,8 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
       return (await answer(request, callOptions)).response;
     },
     async chatStream(request, callOptions: BackendCallOptions = {}) {
-      const { reply, response } = await answer(request, callOptions);
-      return streamAnswer(reply, response, callOptions.signal);
+      const { reply, response, tokenizer } = await answer(request, callOptions);
+      return streamAnswer(reply, response, tokenizer, callOptions.signal);
     },
     async embed(request) {
       return scriptedEmbeddings(request);
@@ -195,10 +196,10 @@ export function createScriptedBackend(options: ScriptedBackendOptions = {}): Scr
   };
 }
 
-async function* streamAnswer(reply: ScriptedReply, response: ChatResponse, signal: AbortSignal | undefined): AsyncGenerator<ChatStreamEvent> {
+async function* streamAnswer(reply: ScriptedReply, response: ChatResponse, tokenizer: Tokenizer, signal: AbortSignal | undefined): AsyncGenerator<ChatStreamEvent> {
       const failAfter = reply.streamError ? (reply.streamError.afterDeltas ?? 0) : Infinity;
       let deltas = 0;
-      for (const event of responseToStreamEvents(response, splitIntoTokens)) {
+      for (const event of responseToStreamEvents(response, (text) => tokenizer.split(text))) {
         throwIfAborted(signal);
         const isDelta = event.type === 'textDelta' || event.type === 'reasoningDelta' || event.type === 'toolUseDelta';
         if ((isDelta || event.type === 'finish') && deltas >= failAfter) {

@@ -1,4 +1,4 @@
-import { countTextTokens } from '../../tokens/approximate.js';
+import { loadedTokenizer } from '../../tokens/tokenizers.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../types.js';
 
 /**
@@ -82,6 +82,6 @@ export function embedImage(image: Uint8Array): number[] {
 export function scriptedEmbeddings(request: EmbeddingRequest): EmbeddingResponse {
   return {
     embeddings: [...request.texts.map(embedText), ...request.images.map(embedImage)],
-    inputTokens: request.texts.reduce((sum, text) => sum + countTextTokens(text), 0),
+    inputTokens: request.texts.reduce((sum, text) => sum + loadedTokenizer(request.modelId).count(text), 0),
   };
 }

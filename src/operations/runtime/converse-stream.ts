@@ -4,6 +4,7 @@ import { CONVERSE_STREAM_EXCEPTIONS } from '../../encoding/error-response.js';
 import type { Operation } from '../operation-context.js';
 import { readJsonBody } from '../read-json-body.js';
 import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
+import { loadTokenizer } from '../../tokens/tokenizers.js';
 
 /**
  * `POST /model/{modelId}/converse-stream`. Errors before the model accepts the request are HTTP errors;
@@ -11,6 +12,8 @@ import { framedStream, joinFrames, startBackendStream } from './backend-stream.j
  */
 export const converseStreamOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
   const model = runtime.models.resolve(labels.modelId!);
+  // Counting below (usage, truncation, stream starts) is synchronous: load the model's tokenizer first.
+  await loadTokenizer(model.baseModelId);
   const parsed = parseConverseRequest(readJsonBody(request.body), model, 'ConverseStream');
   const stream = await startBackendStream(runtime, parsed.chat, signal, 'ConverseStream');
   const encoder = new ConverseStreamEncoder(model, parsed.response, startedAt);

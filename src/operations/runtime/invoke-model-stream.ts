@@ -6,6 +6,7 @@ import { INVOKE_STREAM_EXCEPTIONS } from '../../encoding/error-response.js';
 import type { Operation } from '../operation-context.js';
 import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
 import { checkAccept, checkGuardrailHeaders, echoedHeaders, readNativeBody } from './invoke-helpers.js';
+import { loadTokenizer } from '../../tokens/tokenizers.js';
 
 
 /**
@@ -14,6 +15,8 @@ import { checkAccept, checkGuardrailHeaders, echoedHeaders, readNativeBody } fro
  */
 export const invokeModelStreamOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
   const model = runtime.models.resolve(labels.modelId!);
+  // Counting below (usage, truncation, stream starts) is synchronous: load the model's tokenizer first.
+  await loadTokenizer(model.baseModelId);
   const body = readNativeBody(request);
   checkAccept(request.headers['x-amzn-bedrock-accept']);
   checkGuardrailHeaders(request.headers);

@@ -3,6 +3,7 @@ import { jsonResponse } from '../../encoding/json-response.js';
 import { validationError } from '../../errors/bedrock-errors.js';
 import type { Operation } from '../operation-context.js';
 import { checkAccept, checkGuardrailHeaders, echoedHeaders, embedFunction, generateImageFunction, readNativeBody } from './invoke-helpers.js';
+import { loadTokenizer } from '../../tokens/tokenizers.js';
 
 /** The token and latency headers Bedrock adds to every InvokeModel response (not modeled by the SDKs). */
 function usageHeaders(inputTokens: number, outputTokens: number, startedAt: number): Record<string, string> {
@@ -19,6 +20,8 @@ function usageHeaders(inputTokens: number, outputTokens: number, startedAt: numb
 /** `POST /model/{modelId}/invoke`: the provider's native body in, its native response out. */
 export const invokeModelOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
   const model = runtime.models.resolve(labels.modelId!);
+  // Counting below (usage, truncation, stream starts) is synchronous: load the model's tokenizer first.
+  await loadTokenizer(model.baseModelId);
   const body = readNativeBody(request);
   checkAccept(request.headers.accept);
   checkGuardrailHeaders(request.headers);
