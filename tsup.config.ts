@@ -7,6 +7,7 @@ export default defineConfig([
       vitest: 'src/testing/vitest.ts',
       msw: 'src/front-doors/msw.ts',
       server: 'src/front-doors/server.ts',
+      tokens: 'src/tokens/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^local-bedrock\/vitest$/, replacement: source('./src/testing/vitest.ts') },
       { find: /^local-bedrock\/msw$/, replacement: source('./src/front-doors/msw.ts') },
       { find: /^local-bedrock\/server$/, replacement: source('./src/front-doors/server.ts') },
+      { find: /^local-bedrock\/tokens$/, replacement: source('./src/tokens/index.ts') },
       { find: /^local-bedrock$/, replacement: source('./src/index.ts') },
     ],
   },

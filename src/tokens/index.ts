@@ -1,0 +1,3 @@
+/** Placeholder: the `local-bedrock/tokens` entry lands here. */
+export { approximateTokenizer, loadTokenizer, loadedTokenizer } from './tokenizers.js';
+export type { Tokenizer } from './tokenizers.js';
