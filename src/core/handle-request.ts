@@ -5,6 +5,7 @@ import { BedrockServiceError, toBedrockError } from '../errors/bedrock-errors.js
 import type { Operation } from '../operations/operation-context.js';
 import { converseStreamOperation } from '../operations/runtime/converse-stream.js';
 import { converseOperation } from '../operations/runtime/converse.js';
+import { countTokensOperation } from '../operations/runtime/count-tokens.js';
 import { invokeModelStreamOperation } from '../operations/runtime/invoke-model-stream.js';
 import { invokeModelOperation } from '../operations/runtime/invoke-model.js';
 import { matchRoute, type OperationName } from '../router/routes.js';
@@ -14,6 +15,7 @@ import type { LocalBedrockRuntime } from './runtime.js';
 const OPERATIONS: Readonly<Record<OperationName, Operation>> = {
   Converse: converseOperation,
   ConverseStream: converseStreamOperation,
+  CountTokens: countTokensOperation,
   InvokeModel: invokeModelOperation,
   InvokeModelWithResponseStream: invokeModelStreamOperation,
 };

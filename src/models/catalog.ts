@@ -57,6 +57,8 @@ export interface CatalogEntry {
   kind: ModelKind;
   /** The largest `maxTokens` the model accepts (chat models only). */
   maxOutputTokens?: number;
+  /** The most input tokens a request may count (chat models only); larger prompts get a `ValidationException`. */
+  contextWindow?: number;
   /** What the model supports; every feature for chat lines that name none, none for other kinds. */
   features: ModelFeatures;
 }
@@ -71,40 +73,52 @@ function line(entry: Line): CatalogEntry {
 // Order matters: the first matching line wins, so specific lines precede general ones.
 const CATALOG: readonly CatalogEntry[] = (
   [
-    { pattern: /^anthropic\.claude-(3-7|sonnet-4|haiku-4|opus-4)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 64000 },
-    { pattern: /^anthropic\.claude-3-5-haiku/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192, features: { vision: false } },
-    { pattern: /^anthropic\.claude-3-5/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192 },
-    { pattern: /^anthropic\.claude-(v2|instant)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096, features: { ...TEXT_ONLY } },
-    { pattern: /^anthropic\./, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096 },
+    // The 1M-token Claude lines (Opus/Sonnet 4.6 and later) precede the 200K Claude 4 line that would match them.
+    { pattern: /^anthropic\.claude-((opus|sonnet)-4-[6-9]|(opus|sonnet)-5|fable)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 128000, contextWindow: 1_000_000 },
+    { pattern: /^anthropic\.claude-(3-7|sonnet-4|haiku-4|opus-4)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 64000, contextWindow: 200_000 },
+    { pattern: /^anthropic\.claude-3-5-haiku/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192, contextWindow: 200_000, features: { vision: false } },
+    { pattern: /^anthropic\.claude-3-5/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192, contextWindow: 200_000 },
+    { pattern: /^anthropic\.claude-v2:1/, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096, contextWindow: 200_000, features: { ...TEXT_ONLY } },
+    { pattern: /^anthropic\.claude-(v2|instant)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096, contextWindow: 100_000, features: { ...TEXT_ONLY } },
+    { pattern: /^anthropic\./, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096, contextWindow: 200_000 },
     { pattern: /^amazon\.nova-canvas/, family: 'amazon-nova', kind: 'image' },
     { pattern: /^amazon\.nova-reel/, family: 'amazon-nova', kind: 'video' },
     { pattern: /^amazon\.nova-sonic/, family: 'amazon-nova', kind: 'speech' },
     { pattern: /^amazon\.nova-.*embed/, family: 'amazon-nova', kind: 'embedding' },
-    { pattern: /^amazon\.nova-micro/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, features: { vision: false, documents: false } },
-    { pattern: /^amazon\.nova-/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000 },
+    { pattern: /^amazon\.nova-micro/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, contextWindow: 128_000, features: { vision: false, documents: false } },
+    { pattern: /^amazon\.nova-(premier|2-)/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, contextWindow: 1_000_000 },
+    { pattern: /^amazon\.nova-/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, contextWindow: 300_000 },
     { pattern: /^amazon\.titan-embed/, family: 'amazon-titan', kind: 'embedding' },
     { pattern: /^amazon\.titan-image/, family: 'amazon-titan', kind: 'image' },
-    { pattern: /^amazon\.titan-text-premier/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 3072, features: { ...TEXT_ONLY, system: false, documents: false } },
-    { pattern: /^amazon\.titan-text-lite/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 4096, features: { ...TEXT_ONLY, system: false } },
-    { pattern: /^amazon\.titan-/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 8192, features: { ...TEXT_ONLY, system: false } },
+    { pattern: /^amazon\.titan-text-premier/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 3072, contextWindow: 32_000, features: { ...TEXT_ONLY, system: false, documents: false } },
+    { pattern: /^amazon\.titan-text-lite/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 4096, contextWindow: 4_000, features: { ...TEXT_ONLY, system: false } },
+    { pattern: /^amazon\.titan-/, family: 'amazon-titan', kind: 'chat', maxOutputTokens: 8192, contextWindow: 8_000, features: { ...TEXT_ONLY, system: false } },
     { pattern: /^amazon\.rerank/, family: 'amazon-titan', kind: 'rerank' },
-    { pattern: /^meta\.llama(2|3-)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, features: { ...TEXT_ONLY } },
-    { pattern: /^meta\.llama3-2-(1b|3b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, features: { ...TEXT_ONLY } },
-    { pattern: /^meta\.llama3-2-(11b|90b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, features: { streamingTools: false } },
-    { pattern: /^meta\./, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, features: { vision: false, streamingTools: false } },
-    { pattern: /^mistral\.(mistral-7b|mixtral)/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, features: { ...TEXT_ONLY, system: false } },
-    { pattern: /^mistral\.pixtral/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, features: { streamingTools: false } },
-    { pattern: /^mistral\./, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, features: { vision: false, streamingTools: false } },
+    // Llama 3.1+ (`llama3-1-…`, `llama3-2-…`, `llama3-3-…`) have 128K windows; the original Llama 3 (`llama3-8b`) has 8K.
+    // Both keep the 2048 `max_gen_len` ceiling of AWS's Llama schema.
+    // Llama's native max_gen_len tops out at 2048 on Bedrock for every Llama 2 and 3.x model.
+    { pattern: /^meta\.llama3-2-(11b|90b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 128_000, features: { streamingTools: false } },
+    { pattern: /^meta\.llama3-2-(1b|3b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 128_000, features: { ...TEXT_ONLY } },
+    { pattern: /^meta\.llama3-\d+-/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 128_000, features: { vision: false, streamingTools: false } },
+    { pattern: /^meta\.llama(2|3-)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 8_000, features: { ...TEXT_ONLY } },
+    { pattern: /^meta\.llama4-scout/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, contextWindow: 3_500_000, features: { vision: false, streamingTools: false } },
+    { pattern: /^meta\.llama4-/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, contextWindow: 1_000_000, features: { vision: false, streamingTools: false } },
+    { pattern: /^meta\./, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, contextWindow: 128_000, features: { vision: false, streamingTools: false } },
+    { pattern: /^mistral\.(mistral-7b|mixtral)/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, contextWindow: 32_000, features: { ...TEXT_ONLY, system: false } },
+    { pattern: /^mistral\.pixtral/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, contextWindow: 128_000, features: { streamingTools: false } },
+    { pattern: /^mistral\.mistral-(small|large)-2402/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, contextWindow: 32_000, features: { vision: false, streamingTools: false } },
+    { pattern: /^mistral\./, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, contextWindow: 128_000, features: { vision: false, streamingTools: false } },
     { pattern: /^cohere\.embed/, family: 'cohere', kind: 'embedding' },
     { pattern: /^cohere\.rerank/, family: 'cohere', kind: 'rerank' },
-    { pattern: /^cohere\.command-r/, family: 'cohere', kind: 'chat', maxOutputTokens: 4000, features: { vision: false } },
-    { pattern: /^cohere\./, family: 'cohere', kind: 'chat', maxOutputTokens: 4000, features: { ...TEXT_ONLY, system: false } },
-    { pattern: /^ai21\.jamba-instruct/, family: 'ai21', kind: 'chat', maxOutputTokens: 4096, features: { ...TEXT_ONLY, documents: false } },
-    { pattern: /^ai21\./, family: 'ai21', kind: 'chat', maxOutputTokens: 4096, features: { vision: false } },
-    { pattern: /^deepseek\./, family: 'deepseek', kind: 'chat', maxOutputTokens: 32768, features: { ...TEXT_ONLY } },
-    { pattern: /^openai\./, family: 'openai', kind: 'chat', maxOutputTokens: 32768, features: { vision: false, documents: false } },
-    { pattern: /^qwen\./, family: 'qwen', kind: 'chat', maxOutputTokens: 32768, features: { vision: false } },
-    { pattern: /^writer\./, family: 'writer', kind: 'chat', maxOutputTokens: 8192, features: { vision: false } },
+    { pattern: /^cohere\.command-r/, family: 'cohere', kind: 'chat', maxOutputTokens: 4000, contextWindow: 128_000, features: { vision: false } },
+    { pattern: /^cohere\./, family: 'cohere', kind: 'chat', maxOutputTokens: 4000, contextWindow: 4_000, features: { ...TEXT_ONLY, system: false } },
+    { pattern: /^ai21\.jamba-instruct/, family: 'ai21', kind: 'chat', maxOutputTokens: 4096, contextWindow: 256_000, features: { ...TEXT_ONLY, documents: false } },
+    { pattern: /^ai21\./, family: 'ai21', kind: 'chat', maxOutputTokens: 4096, contextWindow: 256_000, features: { vision: false } },
+    { pattern: /^deepseek\./, family: 'deepseek', kind: 'chat', maxOutputTokens: 32768, contextWindow: 128_000, features: { ...TEXT_ONLY } },
+    { pattern: /^openai\./, family: 'openai', kind: 'chat', maxOutputTokens: 32768, contextWindow: 128_000, features: { vision: false, documents: false } },
+    { pattern: /^qwen\.qwen3-coder/, family: 'qwen', kind: 'chat', maxOutputTokens: 32768, contextWindow: 256_000, features: { vision: false } },
+    { pattern: /^qwen\./, family: 'qwen', kind: 'chat', maxOutputTokens: 32768, contextWindow: 128_000, features: { vision: false } },
+    { pattern: /^writer\./, family: 'writer', kind: 'chat', maxOutputTokens: 8192, contextWindow: 128_000, features: { vision: false } },
     { pattern: /^stability\./, family: 'stability', kind: 'image' },
     { pattern: /^twelvelabs\./, family: 'twelvelabs', kind: 'embedding' },
     { pattern: /^luma\./, family: 'luma', kind: 'video' },
@@ -121,3 +135,6 @@ export function findCatalogEntry(baseModelId: string): CatalogEntry | undefined 
 
 /** The default `maxTokens` ceiling for chat models whose catalog line has none (mapped custom models). */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
+
+/** The context window assumed for chat models whose catalog line has none (mapped custom and `ollama.` ids). */
+export const DEFAULT_CONTEXT_WINDOW = 128_000;

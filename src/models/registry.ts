@@ -1,5 +1,5 @@
 import { validationError } from '../errors/bedrock-errors.js';
-import { DEFAULT_FEATURES, DEFAULT_MAX_OUTPUT_TOKENS, findCatalogEntry, type ModelFamily, type ModelFeatures, type ModelKind } from './catalog.js';
+import { DEFAULT_CONTEXT_WINDOW, DEFAULT_FEATURES, DEFAULT_MAX_OUTPUT_TOKENS, findCatalogEntry, type ModelFamily, type ModelFeatures, type ModelKind } from './catalog.js';
 import { assertModelIdShape, parseModelId } from './model-id.js';
 import { FAMILY_DEFAULT_MODELS, lookUpModelMap, parseModelMap, type ModelMap } from './model-map.js';
 
@@ -12,6 +12,8 @@ export interface ResolvedModel {
   family: ModelFamily;
   kind: ModelKind;
   maxOutputTokens: number;
+  /** The most input tokens a request may count; see `checkContextWindow`. */
+  contextWindow: number;
   /** What the model supports (system prompts, tools, images, streaming…). */
   features: ModelFeatures;
   /** The model name the backend runs. */
@@ -71,6 +73,7 @@ export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRe
           family: 'ollama',
           kind: 'chat',
           maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+          contextWindow: DEFAULT_CONTEXT_WINDOW,
           features: DEFAULT_FEATURES,
           backendModel: mappedModel([modelId]) ?? parsed.ollamaModel,
         };
@@ -84,6 +87,7 @@ export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRe
           family: 'custom',
           kind: 'chat',
           maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+          contextWindow: DEFAULT_CONTEXT_WINDOW,
           features: DEFAULT_FEATURES,
           backendModel: model,
         };
@@ -97,6 +101,7 @@ export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRe
           family: entry.family,
           kind: entry.kind,
           maxOutputTokens: entry.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+          contextWindow: entry.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
           features: entry.features,
           backendModel: mappedModel(ids) ?? defaultModel ?? FAMILY_DEFAULT_MODELS[entry.family],
         };

@@ -4,7 +4,7 @@
  */
 
 /** The operations the router knows. */
-export type OperationName = 'Converse' | 'ConverseStream' | 'InvokeModel' | 'InvokeModelWithResponseStream';
+export type OperationName = 'Converse' | 'ConverseStream' | 'CountTokens' | 'InvokeModel' | 'InvokeModelWithResponseStream';
 
 interface Route {
   method: string;
@@ -26,6 +26,7 @@ function route(method: string, template: string, operation: OperationName): Rout
 const ROUTES: readonly Route[] = [
   route('POST', '/model/{modelId}/converse', 'Converse'),
   route('POST', '/model/{modelId}/converse-stream', 'ConverseStream'),
+  route('POST', '/model/{modelId}/count-tokens', 'CountTokens'),
   route('POST', '/model/{modelId}/invoke', 'InvokeModel'),
   route('POST', '/model/{modelId}/invoke-with-response-stream', 'InvokeModelWithResponseStream'),
 ];

@@ -5,6 +5,7 @@ import type { Operation } from '../operation-context.js';
 import { readJsonBody } from '../read-json-body.js';
 import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
 import { loadTokenizer } from '../../tokens/tokenizers.js';
+import { checkContextWindow } from './context-window.js';
 
 /**
  * `POST /model/{modelId}/converse-stream`. Errors before the model accepts the request are HTTP errors;
@@ -15,6 +16,7 @@ export const converseStreamOperation: Operation = async ({ runtime, request, lab
   // Counting below (usage, truncation, stream starts) is synchronous: load the model's tokenizer first.
   await loadTokenizer(model.baseModelId);
   const parsed = parseConverseRequest(readJsonBody(request.body), model, 'ConverseStream');
+  checkContextWindow(model, parsed.chat, 'Converse');
   const stream = await startBackendStream(runtime, parsed.chat, signal, 'ConverseStream');
   const encoder = new ConverseStreamEncoder(model, parsed.response, startedAt);
   const framing = {

@@ -7,6 +7,7 @@ import type { Operation } from '../operation-context.js';
 import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
 import { checkAccept, checkGuardrailHeaders, echoedHeaders, readNativeBody } from './invoke-helpers.js';
 import { loadTokenizer } from '../../tokens/tokenizers.js';
+import { checkContextWindow } from './context-window.js';
 
 
 /**
@@ -23,6 +24,7 @@ export const invokeModelStreamOperation: Operation = async ({ runtime, request, 
   if (model.kind !== 'chat') throw validationError('The model is unsupported for streaming.');
   const codec = chatCodecFor(model, body);
   const chat = codec.decode(body, model);
+  checkContextWindow(model, chat, 'InvokeModel');
   const stream = await startBackendStream(runtime, chat, signal, 'InvokeModelWithResponseStream');
   const streamEncoder = codec.streamEncoder({ model, request: chat, requestId });
   let firstByteLatency: number | undefined;

@@ -4,6 +4,7 @@ import { validationError } from '../../errors/bedrock-errors.js';
 import type { Operation } from '../operation-context.js';
 import { checkAccept, checkGuardrailHeaders, echoedHeaders, embedFunction, generateImageFunction, readNativeBody } from './invoke-helpers.js';
 import { loadTokenizer } from '../../tokens/tokenizers.js';
+import { checkContextWindow } from './context-window.js';
 
 /** The token and latency headers Bedrock adds to every InvokeModel response (not modeled by the SDKs). */
 function usageHeaders(inputTokens: number, outputTokens: number, startedAt: number): Record<string, string> {
@@ -30,6 +31,7 @@ export const invokeModelOperation: Operation = async ({ runtime, request, labels
     case 'chat': {
       const codec = chatCodecFor(model, body);
       const chat = codec.decode(body, model);
+      checkContextWindow(model, chat, 'InvokeModel');
       const answer = await runtime.backend.chat(chat, { signal, operation: 'InvokeModel' });
       const native = codec.encode(answer, { model, request: chat, requestId });
       return jsonResponse(native, requestId, { ...usageHeaders(answer.usage.inputTokens, answer.usage.outputTokens, startedAt), ...echoed });
