@@ -82,13 +82,12 @@ function shapeAnswer(reply: ScriptedReply, request: ChatRequest, digest: () => B
         stopSequence = hit.sequence;
       }
     }
-    const tokenCount = tokenizer.count(text);
-    if (tokenCount > budget) {
-      text = tokenizer.split(text).slice(0, budget).join('');
+    let used = tokenizer.count(text);
+    if (used > budget) {
+      ({ text, tokens: used } = truncateToTokens(text, budget, tokenizer));
       stopReason = 'max_tokens';
       stopSequence = undefined;
     }
-    const used = Math.min(tokenCount, budget);
     budget -= used;
     outputTokens += used;
     if (text !== '' || part.type === 'reasoning') content.push({ ...part, text });
@@ -101,6 +100,25 @@ function shapeAnswer(reply: ScriptedReply, request: ChatRequest, digest: () => B
     stopSequence,
     usage: { inputTokens: reply.usage?.inputTokens ?? countChatRequestTokens(request, tokenizer), outputTokens: reply.usage?.outputTokens ?? outputTokens },
   };
+}
+
+/**
+ * The longest prefix of `text` within `budget` tokens, cut at piece boundaries. Pieces are not always one
+ * token each (a character spread over byte tokens is one piece; SentencePiece counts a leading space), so
+ * the cut is found by counting prefixes — a binary search, as longer prefixes never have fewer tokens.
+ */
+function truncateToTokens(text: string, budget: number, tokenizer: Tokenizer): { text: string; tokens: number } {
+  const pieces = tokenizer.split(text);
+  const prefix = (length: number) => pieces.slice(0, length).join('');
+  let low = 0;
+  let high = Math.min(pieces.length, budget);
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (tokenizer.count(prefix(middle)) <= budget) low = middle;
+    else high = middle - 1;
+  }
+  const kept = prefix(low);
+  return { text: kept, tokens: tokenizer.count(kept) };
 }
 
 function firstStopSequence(text: string, stopSequences: readonly string[]): { index: number; sequence: string } | undefined {
