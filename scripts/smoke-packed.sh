@@ -108,6 +108,11 @@ const response = await mswEntry.createFetchHandler()(new Request("https://bedroc
 if (response.status !== 200 || !(await response.json()).output) throw new Error(`local-bedrock/msw fetch handler answered ${response.status}`);
 console.log(`${FORMAT} local-bedrock/msw: handlers and fetch handler work`);
 
+// local-bedrock/tokens: the tokenizer of an exact family loads from the installed package.
+const counted = await tokensEntry.countTokens("meta.llama3-1-8b-instruct-v1:0", { text: "Hello world!" });
+if (counted.inputTokens !== 3 || !counted.exact) throw new Error(`local-bedrock/tokens counted ${JSON.stringify(counted)}`);
+console.log(`${FORMAT} local-bedrock/tokens: ${counted.tokenizer} counts 3 tokens`);
+
 // local-bedrock/vitest needs a running vitest; here it only has to resolve to a file.
 console.log(`${FORMAT} local-bedrock/vitest resolves to ${RESOLVE("local-bedrock/vitest").split("node_modules/")[1]}`);
 '
@@ -116,6 +121,7 @@ cat >smoke.mjs <<EOF
 import * as lb from 'local-bedrock';
 import * as serverEntry from 'local-bedrock/server';
 import * as mswEntry from 'local-bedrock/msw';
+import * as tokensEntry from 'local-bedrock/tokens';
 import * as sdk from '@aws-sdk/client-bedrock-runtime';
 import { fileURLToPath } from 'node:url';
 const FORMAT = 'ESM';
@@ -127,6 +133,7 @@ cat >smoke.cjs <<EOF
 const lb = require('local-bedrock');
 const serverEntry = require('local-bedrock/server');
 const mswEntry = require('local-bedrock/msw');
+const tokensEntry = require('local-bedrock/tokens');
 const sdk = require('@aws-sdk/client-bedrock-runtime');
 const FORMAT = 'CJS';
 const RESOLVE = (name) => require.resolve(name);
