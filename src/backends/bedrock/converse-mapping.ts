@@ -16,10 +16,9 @@ function toolResultBlock(part: ChatToolResultPart): JsonDocument {
       return { text: part.text };
     case 'json':
       return { json: part.value };
-    case 'image':
-      return { image: { format: part.format, source: mediaSource(part) } };
-    case 'document':
-      return { document: { format: part.format, name: part.name, source: part.text !== undefined ? { text: part.text } : mediaSource(part) } };
+    default:
+      // Images and documents look the same inside a tool result as in a message.
+      return contentBlock(part);
   }
 }
 
