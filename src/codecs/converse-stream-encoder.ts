@@ -1,5 +1,6 @@
 import type { ChatStreamEvent } from '../chat/types.js';
 import { eventFrame } from '../encoding/event-stream.js';
+import { ContentBlockTracker } from './content-block-tracker.js';
 import type { ResolvedModel } from '../models/registry.js';
 import type { ConverseResponseOptions } from './converse-request.js';
 import { additionalResponseFields, converseUsage } from './converse-response.js';
@@ -13,8 +14,7 @@ type BlockKind = 'text' | 'reasoning' | 'redacted' | 'toolUse';
  * and a `contentBlockStop`; then `messageStop` and `metadata` last.
  */
 export class ConverseStreamEncoder {
-  private openBlock: { kind: BlockKind; index: number } | undefined;
-  private nextIndex = 0;
+  private readonly blocks = new ContentBlockTracker<BlockKind>();
 
   constructor(
     private readonly model: ResolvedModel,
@@ -37,17 +37,15 @@ export class ConverseStreamEncoder {
       case 'reasoningSignature':
         return this.delta('reasoning', { reasoningContent: { signature: event.signature } });
       case 'redactedReasoning':
-        return [...this.close(), ...this.delta('redacted', { reasoningContent: { redactedContent: toBase64(event.data) } })];
+        return [...this.stopFrame(this.blocks.close()), ...this.delta('redacted', { reasoningContent: { redactedContent: toBase64(event.data) } })];
       case 'toolUseStart': {
-        const frames = this.close();
-        const index = this.open('toolUse');
-        frames.push(eventFrame('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: event.id, name: event.name } } }));
-        return frames;
+        const { index, closed } = this.blocks.open('toolUse');
+        return [...this.stopFrame(closed), eventFrame('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: event.id, name: event.name } } })];
       }
       case 'toolUseDelta':
         return this.delta('toolUse', { toolUse: { input: event.input } });
       case 'finish': {
-        const frames = this.close();
+        const frames = this.stopFrame(this.blocks.close());
         const stop: Record<string, unknown> = { stopReason: event.stopReason };
         const additional = additionalResponseFields(this.options.additionalModelResponseFieldPaths, this.model, event);
         if (additional) stop.additionalModelResponseFields = additional;
@@ -65,21 +63,11 @@ export class ConverseStreamEncoder {
   }
 
   private delta(kind: BlockKind, delta: Record<string, unknown>): Uint8Array[] {
-    const frames = this.openBlock?.kind === kind ? [] : this.close();
-    const index = this.openBlock?.index ?? this.open(kind);
-    frames.push(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta }));
-    return frames;
+    const { index, closed } = this.blocks.continue(kind);
+    return [...this.stopFrame(closed), eventFrame('contentBlockDelta', { contentBlockIndex: index, delta })];
   }
 
-  private open(kind: BlockKind): number {
-    this.openBlock = { kind, index: this.nextIndex++ };
-    return this.openBlock.index;
-  }
-
-  private close(): Uint8Array[] {
-    if (!this.openBlock) return [];
-    const frame = eventFrame('contentBlockStop', { contentBlockIndex: this.openBlock.index });
-    this.openBlock = undefined;
-    return [frame];
+  private stopFrame(index: number | undefined): Uint8Array[] {
+    return index === undefined ? [] : [eventFrame('contentBlockStop', { contentBlockIndex: index })];
   }
 }

@@ -4,6 +4,7 @@ import { asArray, asNumber, asObject, asString } from '../json-values.js';
 import { checkKeys, checkNumber, collect, malformedInput } from './native-body-errors.js';
 import { chatFinishReason, chatMessage, chatStreamEncoder, chatUsage, decodeChatMessages, decodeChatToolChoice, decodeChatTools, decodeStop } from './openai-chat.js';
 import type { InvokeChatCodec, InvokeContext } from './types.js';
+import { toolsForChoice } from './tool-choice.js';
 
 /**
  * AI21 Jamba (1.5 Large/Mini, Instruct): an OpenAI-like chat body (`messages`, `n`, `stop`, tools,
@@ -48,8 +49,7 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
     backendModel: model.backendModel,
     system,
     messages,
-    tools: toolChoice === 'none' ? [] : tools,
-    toolChoice: toolChoice === 'none' ? undefined : toolChoice,
+    ...toolsForChoice(tools, toolChoice),
     maxTokens: asNumber(body.max_tokens),
     temperature: asNumber(body.temperature),
     topP: asNumber(body.top_p),

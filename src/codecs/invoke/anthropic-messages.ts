@@ -3,8 +3,10 @@ import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
 import { asArray, asNumber, asObject, asString, fromBase64, toBase64 } from '../json-values.js';
+import { ContentBlockTracker } from '../content-block-tracker.js';
 import { checkKeys, checkNumber, collect, malformedInput } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
+import { toolsForChoice } from './tool-choice.js';
 
 /**
  * Anthropic Claude, Messages API (`anthropic_version: bedrock-2023-05-31`): text, images, documents, tools,
@@ -179,8 +181,7 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
     backendModel: model.backendModel,
     system: decodeSystem(body.system),
     messages: decodeMessages(body.messages),
-    tools: toolChoice === 'none' ? [] : tools,
-    toolChoice: toolChoice === 'none' ? undefined : toolChoice,
+    ...toolsForChoice(tools, toolChoice),
     maxTokens,
     temperature: asNumber(body.temperature),
     topP: asNumber(body.top_p),
@@ -218,24 +219,17 @@ type BlockKind = 'text' | 'thinking' | 'tool_use' | 'redacted_thinking';
 
 /** Claude's stream: `message_start`, per block start/deltas/stop, `message_delta`, `message_stop`. */
 function streamEncoder(context: InvokeContext): InvokeStreamEncoder {
-  let open: { kind: BlockKind; index: number } | undefined;
-  let nextIndex = 0;
+  const blocks = new ContentBlockTracker<BlockKind>();
   let started = false;
-  const close = (): Record<string, unknown>[] => {
-    if (!open) return [];
-    const stop = { type: 'content_block_stop', index: open.index };
-    open = undefined;
-    return [stop];
-  };
+  const stopChunk = (index: number | undefined): Record<string, unknown>[] => (index === undefined ? [] : [{ type: 'content_block_stop', index }]);
   const openBlock = (kind: BlockKind, contentBlock: Record<string, unknown>): Record<string, unknown>[] => {
-    const chunks = close();
-    open = { kind, index: nextIndex++ };
-    chunks.push({ type: 'content_block_start', index: open.index, content_block: contentBlock });
-    return chunks;
+    const { index, closed } = blocks.open(kind);
+    return [...stopChunk(closed), { type: 'content_block_start', index, content_block: contentBlock }];
   };
   const delta = (kind: BlockKind, start: Record<string, unknown>, deltaBody: Record<string, unknown>) => {
-    const chunks = open?.kind === kind ? [] : openBlock(kind, start);
-    chunks.push({ type: 'content_block_delta', index: open!.index, delta: deltaBody });
+    const { index, closed, opened } = blocks.continue(kind);
+    const chunks = [...stopChunk(closed), ...(opened ? [{ type: 'content_block_start', index, content_block: start }] : [])];
+    chunks.push({ type: 'content_block_delta', index, delta: deltaBody });
     return chunks;
   };
   return {
@@ -263,10 +257,10 @@ function streamEncoder(context: InvokeContext): InvokeStreamEncoder {
           chunks.push(...openBlock('tool_use', { type: 'tool_use', id: claudeToolUseId(event.id), name: event.name, input: {} }));
           break;
         case 'toolUseDelta':
-          chunks.push({ type: 'content_block_delta', index: open?.index ?? 0, delta: { type: 'input_json_delta', partial_json: event.input } });
+          chunks.push({ type: 'content_block_delta', index: blocks.index ?? 0, delta: { type: 'input_json_delta', partial_json: event.input } });
           break;
         case 'finish':
-          chunks.push(...close());
+          chunks.push(...stopChunk(blocks.close()));
           chunks.push({
             type: 'message_delta',
             delta: { stop_reason: claudeStopReason(event.stopReason), stop_sequence: event.stopSequence ?? null },

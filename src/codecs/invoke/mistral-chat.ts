@@ -7,6 +7,7 @@ import { MISTRAL_TEXT_ONLY_MODELS, mistralTextCodec } from './mistral-text.js';
 import { checkKeys, checkNumber, checkStringList, collect, jsonType, malformedInput, stringList } from './native-body-errors.js';
 
 import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
+import { toolsForChoice } from './tool-choice.js';
 
 /**
  * Mistral chat completion (Mistral Large 2407, Large 2402 in chat form, Pixtral): OpenAI-like `messages`
@@ -156,8 +157,7 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
     backendModel: model.backendModel,
     system,
     messages,
-    tools: toolChoice === 'none' ? [] : tools,
-    toolChoice: toolChoice === 'none' ? undefined : toolChoice,
+    ...toolsForChoice(tools, toolChoice),
     maxTokens: asNumber(body.max_tokens),
     temperature: asNumber(body.temperature),
     topP: asNumber(body.top_p),

@@ -1,3 +1,4 @@
+import { ContentBlockTracker } from '../content-block-tracker.js';
 import type { ChatRequest, ChatStopReason, ChatStreamEvent } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { parseConverseRequest } from '../converse-request.js';
@@ -86,24 +87,12 @@ type BlockKind = 'text' | 'reasoning' | 'redacted' | 'toolUse';
  * with `contentBlockStart`; `messageStop` and then `metadata` end the stream.
  */
 function streamEncoder(): InvokeStreamEncoder {
-  let open: { kind: BlockKind; index: number } | undefined;
-  let nextIndex = 0;
+  const blocks = new ContentBlockTracker<BlockKind>();
   let started = false;
-  const close = (): Record<string, unknown>[] => {
-    if (!open) return [];
-    const stop = { contentBlockStop: { contentBlockIndex: open.index } };
-    open = undefined;
-    return [stop];
-  };
-  const openBlock = (kind: BlockKind): number => {
-    open = { kind, index: nextIndex++ };
-    return open.index;
-  };
+  const stopChunk = (index: number | undefined): Record<string, unknown>[] => (index === undefined ? [] : [{ contentBlockStop: { contentBlockIndex: index } }]);
   const delta = (kind: BlockKind, body: Record<string, unknown>): Record<string, unknown>[] => {
-    const chunks = open?.kind === kind ? [] : close();
-    const index = open?.index ?? openBlock(kind);
-    chunks.push({ contentBlockDelta: { delta: body, contentBlockIndex: index } });
-    return chunks;
+    const { index, closed } = blocks.continue(kind);
+    return [...stopChunk(closed), { contentBlockDelta: { delta: body, contentBlockIndex: index } }];
   };
   return {
     encode(event: ChatStreamEvent) {
@@ -123,11 +112,11 @@ function streamEncoder(): InvokeStreamEncoder {
           chunks.push(...delta('reasoning', { reasoningContent: { signature: event.signature } }));
           break;
         case 'redactedReasoning':
-          chunks.push(...close(), ...delta('redacted', { reasoningContent: { redactedContent: toBase64(event.data) } }));
+          chunks.push(...stopChunk(blocks.close()), ...delta('redacted', { reasoningContent: { redactedContent: toBase64(event.data) } }));
           break;
         case 'toolUseStart': {
-          chunks.push(...close());
-          const index = openBlock('toolUse');
+          const { index, closed } = blocks.open('toolUse');
+          chunks.push(...stopChunk(closed));
           chunks.push({ contentBlockStart: { start: { toolUse: { toolUseId: event.id, name: event.name } }, contentBlockIndex: index } });
           break;
         }
@@ -135,7 +124,7 @@ function streamEncoder(): InvokeStreamEncoder {
           chunks.push(...delta('toolUse', { toolUse: { input: event.input } }));
           break;
         case 'finish':
-          chunks.push(...close());
+          chunks.push(...stopChunk(blocks.close()));
           chunks.push({ messageStop: { stopReason: novaStopReason(event.stopReason) } });
           chunks.push({ metadata: { usage: { inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens }, metrics: {}, trace: {} } });
           break;

@@ -4,6 +4,7 @@ import type { ResolvedModel } from '../../models/registry.js';
 import { asArray, asNumber, asObject, asString, fromBase64 } from '../json-values.js';
 import { checkKeys, checkNumber, collect, enumViolation, jsonType, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
+import { toolsForChoice } from './tool-choice.js';
 
 /**
  * OpenAI Chat Completions bodies, as Bedrock takes them for gpt-oss and Qwen: `messages` with string or
@@ -296,8 +297,7 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
     backendModel: model.backendModel,
     system,
     messages,
-    tools: toolChoice === 'none' ? [] : tools,
-    toolChoice: toolChoice === 'none' ? undefined : toolChoice,
+    ...toolsForChoice(tools, toolChoice),
     maxTokens: asNumber(body.max_completion_tokens) ?? asNumber(body.max_tokens),
     temperature: asNumber(body.temperature),
     topP: asNumber(body.top_p),
