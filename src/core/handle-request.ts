@@ -12,7 +12,7 @@ import { matchRoute, type OperationName } from '../router/routes.js';
 import type { HandleRequestOptions, LocalHttpRequest, LocalHttpResponse } from './http-types.js';
 import type { LocalBedrockRuntime } from './runtime.js';
 
-const OPERATIONS: Readonly<Record<OperationName, Operation>> = {
+const OPERATIONS: Readonly<Partial<Record<OperationName, Operation>>> = {
   Converse: converseOperation,
   ConverseStream: converseStreamOperation,
   CountTokens: countTokensOperation,
@@ -48,6 +48,7 @@ export async function handleBedrockRequest(
       throw new BedrockServiceError('ResourceNotFoundException', `No Bedrock operation matches ${request.method} ${request.path}.`);
     }
     const operation = OPERATIONS[route.operation];
+    if (!operation) throw new BedrockServiceError('ValidationException', `${route.operation} is not supported by local-bedrock yet.`);
     response = await operation({ runtime, request, labels: route.labels, signal: options.signal ?? NEVER_ABORTED, requestId, startedAt });
   } catch (error) {
     const bedrockError = toBedrockError(error);

@@ -5,6 +5,7 @@ import type { ScriptedReplySource, ScriptedRule } from '../backends/scripted/scr
 import type { Backend } from '../backends/types.js';
 import { createModelRegistry, type ModelRegistry, type ModelRegistryOptions } from '../models/registry.js';
 import { CallLog } from './call-log.js';
+import { systemClock, type Clock } from './clock.js';
 import { defaultLogger, type LocalBedrockLogger } from './logger.js';
 
 /** Backends that can be chosen by name (option `backend` or `LOCAL_BEDROCK_BACKEND`). */
@@ -29,6 +30,12 @@ export interface LocalBedrockOptions extends ModelRegistryOptions {
    * `LOCAL_BEDROCK_CASSETTE_MODE`, default `replay`). Default: `LOCAL_BEDROCK_CASSETTE`.
    */
   cassette?: string;
+  /** The time source for timestamps, job lifecycles and quota or cache windows. Default: `systemClock`. */
+  clock?: Clock;
+  /** The AWS account id in the ARNs this runtime makes (guardrails, jobs, profiles). Default: `123456789012`. */
+  accountId?: string;
+  /** The region in those ARNs. Default: `AWS_REGION`, else `us-east-1`. */
+  region?: string;
 }
 
 const RUNTIME_MARKER = Symbol.for('local-bedrock.LocalBedrockRuntime');
@@ -46,6 +53,12 @@ export interface LocalBedrockRuntime {
   readonly scripted: ScriptedBackend | undefined;
   /** Every request this runtime answered (the last 1000), with its response. */
   readonly callLog: CallLog;
+  /** The time source (see `createManualClock` for tests). */
+  readonly clock: Clock;
+  /** The account id in the ARNs this runtime makes. */
+  readonly accountId: string;
+  /** The region in those ARNs. */
+  readonly region: string;
   /** Logs a warning once per runtime, however often it is asked to. */
   warnOnce(message: string): void;
   /** Releases the backend's resources. */
@@ -108,6 +121,9 @@ export function createRuntime(options: LocalBedrockOptions = {}): LocalBedrockRu
     logger,
     scripted: isScripted ? (chosen as ScriptedBackend) : undefined,
     callLog: new CallLog(),
+    clock: options.clock ?? systemClock,
+    accountId: options.accountId ?? '123456789012',
+    region: options.region ?? (env.AWS_REGION?.trim() || 'us-east-1'),
     async dispose() {
       await backend.dispose?.();
     },

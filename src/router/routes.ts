@@ -3,8 +3,30 @@
  * percent-decoded afterwards, so that a model ARN's `%2F` stays inside its one `{modelId}` segment.
  */
 
-/** The operations the router knows. */
-export type OperationName = 'Converse' | 'ConverseStream' | 'CountTokens' | 'InvokeModel' | 'InvokeModelWithResponseStream';
+/** The runtime operations the router knows (`bedrock-runtime` host). */
+export type RuntimeOperationName =
+  | 'ApplyGuardrail'
+  | 'Converse'
+  | 'ConverseStream'
+  | 'CountTokens'
+  | 'InvokeModel'
+  | 'InvokeModelWithResponseStream';
+
+/** The control-plane operations the router knows (`bedrock` host, `@aws-sdk/client-bedrock`). */
+export type ControlOperationName =
+  | 'CreateGuardrail'
+  | 'CreateGuardrailVersion'
+  | 'CreateModelInvocationJob'
+  | 'DeleteGuardrail'
+  | 'GetGuardrail'
+  | 'GetModelInvocationJob'
+  | 'ListGuardrails'
+  | 'ListModelInvocationJobs'
+  | 'StopModelInvocationJob'
+  | 'UpdateGuardrail';
+
+/** The operations the router knows. Runtime and control-plane paths never collide, so one table serves both. */
+export type OperationName = RuntimeOperationName | ControlOperationName;
 
 interface Route {
   method: string;
@@ -29,6 +51,18 @@ const ROUTES: readonly Route[] = [
   route('POST', '/model/{modelId}/count-tokens', 'CountTokens'),
   route('POST', '/model/{modelId}/invoke', 'InvokeModel'),
   route('POST', '/model/{modelId}/invoke-with-response-stream', 'InvokeModelWithResponseStream'),
+  route('POST', '/guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply', 'ApplyGuardrail'),
+  // Control plane.
+  route('POST', '/guardrails', 'CreateGuardrail'),
+  route('GET', '/guardrails', 'ListGuardrails'),
+  route('GET', '/guardrails/{guardrailIdentifier}', 'GetGuardrail'),
+  route('PUT', '/guardrails/{guardrailIdentifier}', 'UpdateGuardrail'),
+  route('POST', '/guardrails/{guardrailIdentifier}', 'CreateGuardrailVersion'),
+  route('DELETE', '/guardrails/{guardrailIdentifier}', 'DeleteGuardrail'),
+  route('POST', '/model-invocation-job', 'CreateModelInvocationJob'),
+  route('GET', '/model-invocation-jobs', 'ListModelInvocationJobs'),
+  route('GET', '/model-invocation-job/{jobIdentifier}', 'GetModelInvocationJob'),
+  route('POST', '/model-invocation-job/{jobIdentifier}/stop', 'StopModelInvocationJob'),
 ];
 
 function decodeSegment(segment: string): string | undefined {

@@ -1,3 +1,4 @@
+import { BedrockClient, type BedrockClientConfig } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { localBedrock, LocalBedrockHandler, createRuntime, type LocalBedrockOptions, type LocalBedrockRuntime } from '../../src/index.js';
 
@@ -22,6 +23,25 @@ export function runtimeClient(
     return { client, runtime };
   }
   return { client: new BedrockRuntimeClient({ ...base, requestHandler: new LocalBedrockHandler(runtime) }), runtime };
+}
+
+/**
+ * A real control-plane `BedrockClient` answered by local-bedrock through the given door. Pass the runtime of
+ * a `runtimeClient` to share guardrails, jobs and profiles between the two clients.
+ */
+export function controlClient(
+  door: FrontDoor,
+  options: LocalBedrockOptions | LocalBedrockRuntime = {},
+  config: Partial<BedrockClientConfig> = {},
+): { client: BedrockClient; runtime: LocalBedrockRuntime } {
+  const runtime = 'backend' in options && 'models' in options ? (options as LocalBedrockRuntime) : createRuntime({ env: {}, ...(options as LocalBedrockOptions) });
+  const base = { region: 'us-east-1', credentials: TEST_CREDENTIALS, ...config };
+  if (door === 'middleware') {
+    const client = new BedrockClient(base);
+    client.middlewareStack.use(localBedrock(runtime));
+    return { client, runtime };
+  }
+  return { client: new BedrockClient({ ...base, requestHandler: new LocalBedrockHandler(runtime) }), runtime };
 }
 
 /** Collects every event of a ConverseStream output. */
