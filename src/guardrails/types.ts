@@ -148,6 +148,11 @@ export type GuardrailContentBlock = { text: GuardrailTextContent } | { image: Gu
 export interface GuardrailEvaluationRequest {
   source: GuardrailSource;
   content: GuardrailContentBlock[];
+  /**
+   * `INTERVENTIONS` (default): the assessment lists only findings that were detected. `FULL`: it also lists
+   * every configured filter that ran without detecting anything.
+   */
+  outputScope?: 'INTERVENTIONS' | 'FULL';
 }
 
 // ---- Results, in the wire casing of ApplyGuardrail and the Converse trace ----
@@ -239,4 +244,12 @@ export interface ResolvedGuardrail {
   /** `DRAFT` or a version number. */
   version: string;
   policies: GuardrailPolicies;
+}
+
+/**
+ * Finds a guardrail version by id or ARN and version (`DRAFT` or a number), or throws the service's error
+ * (`ResourceNotFoundException` / `ValidationException`) as a `BedrockServiceError`.
+ */
+export interface GuardrailResolver {
+  resolve(identifier: string, version: string): ResolvedGuardrail;
 }
