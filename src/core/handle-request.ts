@@ -3,6 +3,13 @@ import { describeError } from './describe-error.js';
 import { errorResponse } from '../encoding/error-response.js';
 import { BedrockServiceError, toBedrockError } from '../errors/bedrock-errors.js';
 import type { Operation } from '../operations/operation-context.js';
+import { getFoundationModelOperation, listFoundationModelsOperation } from '../operations/control/foundation-models.js';
+import {
+  createInferenceProfileOperation,
+  deleteInferenceProfileOperation,
+  getInferenceProfileOperation,
+  listInferenceProfilesOperation,
+} from '../operations/control/inference-profiles.js';
 import { converseStreamOperation } from '../operations/runtime/converse-stream.js';
 import { converseOperation } from '../operations/runtime/converse.js';
 import { countTokensOperation } from '../operations/runtime/count-tokens.js';
@@ -18,6 +25,12 @@ const OPERATIONS: Readonly<Partial<Record<OperationName, Operation>>> = {
   CountTokens: countTokensOperation,
   InvokeModel: invokeModelOperation,
   InvokeModelWithResponseStream: invokeModelStreamOperation,
+  ListFoundationModels: listFoundationModelsOperation,
+  GetFoundationModel: getFoundationModelOperation,
+  ListInferenceProfiles: listInferenceProfilesOperation,
+  GetInferenceProfile: getInferenceProfileOperation,
+  CreateInferenceProfile: createInferenceProfileOperation,
+  DeleteInferenceProfile: deleteInferenceProfileOperation,
 };
 
 const NEVER_ABORTED = new AbortController().signal;

@@ -4,6 +4,8 @@ import { createScriptedBackend, type ScriptedBackend } from '../backends/scripte
 import type { ScriptedReplySource, ScriptedRule } from '../backends/scripted/script.js';
 import type { Backend } from '../backends/types.js';
 import { createModelRegistry, type ModelRegistry, type ModelRegistryOptions } from '../models/registry.js';
+import { FOUNDATION_MODELS, mergeFoundationModels, type FoundationModelDefinition } from '../models/foundation-models.js';
+import { createApplicationProfileStore, type ApplicationProfileStore } from '../models/inference-profiles.js';
 import { CallLog } from './call-log.js';
 import { systemClock, type Clock } from './clock.js';
 import { defaultLogger, type LocalBedrockLogger } from './logger.js';
@@ -36,6 +38,11 @@ export interface LocalBedrockOptions extends ModelRegistryOptions {
   accountId?: string;
   /** The region in those ARNs. Default: `AWS_REGION`, else `us-east-1`. */
   region?: string;
+  /**
+   * Lines added to (or replacing, by `modelId`) the curated foundation-model table that ListFoundationModels,
+   * GetFoundationModel and the system inference profiles are built from.
+   */
+  foundationModels?: FoundationModelDefinition[];
 }
 
 const RUNTIME_MARKER = Symbol.for('local-bedrock.LocalBedrockRuntime');
@@ -59,6 +66,10 @@ export interface LocalBedrockRuntime {
   readonly accountId: string;
   /** The region in those ARNs. */
   readonly region: string;
+  /** The foundation-model table the control plane lists. */
+  readonly foundationModels: readonly FoundationModelDefinition[];
+  /** Application inference profiles created through CreateInferenceProfile. */
+  readonly applicationProfiles: ApplicationProfileStore;
   /** Logs a warning once per runtime, however often it is asked to. */
   warnOnce(message: string): void;
   /** Releases the backend's resources. */
@@ -109,6 +120,9 @@ export function createRuntime(options: LocalBedrockOptions = {}): LocalBedrockRu
     logger.warn(`[local-bedrock] "responses" and "rules" script the scripted backend; the ${chosen.name} backend ignores them.`);
   }
   const warned = new Set<string>();
+  const clock = options.clock ?? systemClock;
+  const accountId = options.accountId ?? '123456789012';
+  const applicationProfiles = createApplicationProfileStore({ clock, accountId });
   return {
     [RUNTIME_MARKER]: true,
     warnOnce(message) {
@@ -117,12 +131,14 @@ export function createRuntime(options: LocalBedrockOptions = {}): LocalBedrockRu
       logger.warn(message);
     },
     backend,
-    models: createModelRegistry({ ...options, env }),
+    models: createModelRegistry({ ...options, env }, applicationProfiles),
     logger,
     scripted: isScripted ? (chosen as ScriptedBackend) : undefined,
     callLog: new CallLog(),
-    clock: options.clock ?? systemClock,
-    accountId: options.accountId ?? '123456789012',
+    clock,
+    accountId,
+    foundationModels: mergeFoundationModels(FOUNDATION_MODELS, options.foundationModels),
+    applicationProfiles,
     region: options.region ?? (env.AWS_REGION?.trim() || 'us-east-1'),
     async dispose() {
       await backend.dispose?.();

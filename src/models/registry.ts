@@ -30,6 +30,13 @@ export interface ModelRegistryOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** Finds the base model behind an application inference profile ARN (the runtime's profile store). */
+export interface ApplicationProfileLookup {
+  find(identifier: string): { baseModelId: string } | undefined;
+}
+
+const APPLICATION_PROFILE_ARN = /^arn:aws(?:-[^:]+)?:bedrock:[a-z0-9-]+:\d{12}:application-inference-profile\/[a-z0-9]+$/;
+
 /** Resolves model ids; see `model-map.ts` for the precedence of its sources. */
 export interface ModelRegistry {
   /** Resolves an id, or throws Bedrock's `ValidationException` for an id it does not know. */
@@ -43,7 +50,7 @@ export interface ModelRegistry {
  * const models = createModelRegistry({ modelMap: { 'anthropic.*': 'qwen3' } });
  * models.resolve('us.anthropic.claude-3-7-sonnet-20250219-v1:0').backendModel; // 'qwen3'
  */
-export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRegistry {
+export function createModelRegistry(options: ModelRegistryOptions = {}, applicationProfiles?: ApplicationProfileLookup): ModelRegistry {
   const env = options.env ?? process.env;
   const maps: ModelMap[] = [
     options.modelMap ?? {},
@@ -109,8 +116,17 @@ export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRe
     }
   }
 
+  /** An application profile runs its base model; the profile may be deleted, so it is never cached. */
+  function resolveApplicationProfile(modelId: string): ResolvedModel {
+    const profile = applicationProfiles?.find(modelId);
+    if (!profile) return resolveUncached(modelId);
+    const base = resolveUncached(profile.baseModelId);
+    return { ...base, requestedId: modelId, backendModel: mappedModel([modelId]) ?? base.backendModel };
+  }
+
   return {
     resolve(modelId) {
+      if (APPLICATION_PROFILE_ARN.test(modelId)) return resolveApplicationProfile(modelId);
       let resolved = cache.get(modelId);
       if (!resolved) {
         resolved = resolveUncached(modelId);

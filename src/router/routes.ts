@@ -15,6 +15,12 @@ export type RuntimeOperationName =
 /** The control-plane operations the router knows (`bedrock` host, `@aws-sdk/client-bedrock`). */
 export type ControlOperationName =
   | 'CreateGuardrail'
+  | 'CreateInferenceProfile'
+  | 'DeleteInferenceProfile'
+  | 'GetFoundationModel'
+  | 'GetInferenceProfile'
+  | 'ListFoundationModels'
+  | 'ListInferenceProfiles'
   | 'CreateGuardrailVersion'
   | 'CreateModelInvocationJob'
   | 'DeleteGuardrail'
@@ -53,6 +59,12 @@ const ROUTES: readonly Route[] = [
   route('POST', '/model/{modelId}/invoke-with-response-stream', 'InvokeModelWithResponseStream'),
   route('POST', '/guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply', 'ApplyGuardrail'),
   // Control plane.
+  route('GET', '/foundation-models', 'ListFoundationModels'),
+  route('GET', '/foundation-models/{modelIdentifier}', 'GetFoundationModel'),
+  route('GET', '/inference-profiles', 'ListInferenceProfiles'),
+  route('POST', '/inference-profiles', 'CreateInferenceProfile'),
+  route('GET', '/inference-profiles/{inferenceProfileIdentifier}', 'GetInferenceProfile'),
+  route('DELETE', '/inference-profiles/{inferenceProfileIdentifier}', 'DeleteInferenceProfile'),
   route('POST', '/guardrails', 'CreateGuardrail'),
   route('GET', '/guardrails', 'ListGuardrails'),
   route('GET', '/guardrails/{guardrailIdentifier}', 'GetGuardrail'),

@@ -1,0 +1,42 @@
+import { validationError } from '../../errors/bedrock-errors.js';
+import type { LocalHttpRequest } from '../../core/http-types.js';
+import { ConstraintErrors } from '../../codecs/constraint-errors.js';
+
+/** One query parameter as a single string (the first, when a client repeats it). */
+export function queryValue(request: LocalHttpRequest, name: string): string | undefined {
+  const value = request.query[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** One page of a listing and the token of the next, as the control plane's List operations answer. */
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+/**
+ * Cuts one page out of a listing with `maxResults` (1..`limit`, default `limit`) and an opaque `nextToken`
+ * (base64 of the next offset, tied to the listing's name so a token of another listing is refused).
+ */
+export function paginate<T>(request: LocalHttpRequest, items: readonly T[], listing: string, limit = 1000): Page<T> {
+  const errors = new ConstraintErrors();
+  const rawMax = queryValue(request, 'maxResults');
+  const maxResults = rawMax === undefined ? limit : Number(rawMax);
+  errors.checkRange('maxResults', rawMax === undefined ? undefined : Number.isInteger(maxResults) ? maxResults : Number.NaN, 1, limit);
+  errors.throwIfAny();
+  const token = queryValue(request, 'nextToken');
+  const offset = token === undefined ? 0 : decodeToken(token, listing);
+  const end = offset + maxResults;
+  return { items: items.slice(offset, end), ...(end < items.length ? { nextToken: encodeToken(end, listing) } : {}) };
+}
+
+function encodeToken(offset: number, listing: string): string {
+  return Buffer.from(`${listing}:${offset}`).toString('base64url');
+}
+
+function decodeToken(token: string, listing: string): number {
+  const [name, offset] = Buffer.from(token, 'base64url').toString().split(':');
+  const value = Number(offset);
+  if (name !== listing || !Number.isInteger(value) || value < 0) throw validationError('The pagination token is invalid.');
+  return value;
+}
