@@ -5,6 +5,7 @@ import { ConstraintErrors } from './constraint-errors.js';
 import { contentBlockToPart, systemBlockToText } from './converse-content.js';
 import { checkConversation, checkSystemBlocks } from './conversation-rules.js';
 import { asArray, asNumber, asObject, asString } from './json-values.js';
+import { checkGuardrailIdentity } from '../guardrails/inline/inline-guardrail-config.js';
 
 /** Converse options that do not reach the backend but shape the response. */
 export interface ConverseResponseOptions {
@@ -86,9 +87,6 @@ export function parseConverseRequest(body: unknown, model: ResolvedModel, operat
     throw validationError(
       `The maximum tokens you requested exceeds the model limit of ${model.maxOutputTokens}. Try again with a maximum tokens value that is lower than ${model.maxOutputTokens}.`,
     );
-  }
-  if (request.guardrailConfig !== undefined) {
-    throw validationError('The guardrail identifier or version provided in the request does not exist.');
   }
 
   const additional = asObject(request.additionalModelRequestFields) ?? {};
@@ -177,6 +175,7 @@ function checkGuardrailConfig(value: unknown, operation: 'Converse' | 'ConverseS
   const config = asObject(value) ?? {};
   errors.checkRequired('guardrailConfig.guardrailIdentifier', config.guardrailIdentifier);
   errors.checkRequired('guardrailConfig.guardrailVersion', config.guardrailVersion);
+  checkGuardrailIdentity(errors, 'guardrailConfig.guardrailIdentifier', config.guardrailIdentifier, 'guardrailConfig.guardrailVersion', config.guardrailVersion);
   errors.checkEnum('guardrailConfig.trace', config.trace, ['enabled', 'disabled', 'enabled_full']);
   if (operation === 'ConverseStream') errors.checkEnum('guardrailConfig.streamProcessingMode', config.streamProcessingMode, ['sync', 'async']);
 }

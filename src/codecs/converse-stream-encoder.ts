@@ -20,6 +20,8 @@ export class ConverseStreamEncoder {
     private readonly model: ResolvedModel,
     private readonly options: ConverseResponseOptions,
     private readonly startedAt: number,
+    /** The `trace.guardrail` of an inline guardrail, read when the answer is complete. */
+    private readonly guardrailTrace?: () => Record<string, unknown> | undefined,
   ) {}
 
   /** The first frame of every stream. */
@@ -54,6 +56,8 @@ export class ConverseStreamEncoder {
           usage: converseUsage(event.usage),
           metrics: { latencyMs: Math.round(performance.now() - this.startedAt) },
         };
+        const guardrail = this.guardrailTrace?.();
+        if (guardrail) metadata.trace = { guardrail };
         if (this.options.performanceConfig) metadata.performanceConfig = this.options.performanceConfig;
         if (this.options.serviceTier) metadata.serviceTier = this.options.serviceTier;
         frames.push(eventFrame('metadata', metadata));

@@ -2,10 +2,13 @@ import type { LocalHttpResponse } from '../core/http-types.js';
 
 const encoder = new TextEncoder();
 
-/** A 200 JSON response. The body is bytes: the SDK reads a `Uint8Array` faster than a stream. */
-export function jsonResponse(body: unknown, requestId: string, headers: Record<string, string> = {}): LocalHttpResponse {
+/**
+ * A JSON response, 200 unless `statusCode` says otherwise (control-plane writes answer 202). The body is bytes:
+ * the SDK reads a `Uint8Array` faster than a stream.
+ */
+export function jsonResponse(body: unknown, requestId: string, headers: Record<string, string> = {}, statusCode = 200): LocalHttpResponse {
   return {
-    statusCode: 200,
+    statusCode,
     headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, ...headers },
     body: encoder.encode(JSON.stringify(body)),
   };

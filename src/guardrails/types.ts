@@ -4,6 +4,7 @@
  * The policy engine (`evaluate-guardrail.ts`), the store, ApplyGuardrail and the inline guardrails of
  * Converse/InvokeModel all speak these types; they need no SDK.
  */
+import type { GuardrailClassifiers } from './classifiers.js';
 
 /** Where the assessed content comes from: the user's input or the model's output. */
 export type GuardrailSource = 'INPUT' | 'OUTPUT';
@@ -235,6 +236,43 @@ export interface GuardrailEvaluation {
   assessment: GuardrailAssessment;
   usage: GuardrailUsage;
   coverage: GuardrailCoverage;
+  /** Why each finding was made: which term, example, pattern or score matched (one entry per finding). */
+  explanations: GuardrailExplanation[];
+}
+
+/** The policy a finding belongs to, in the assessment's casing. */
+export type GuardrailPolicyName =
+  | 'topicPolicy'
+  | 'contentPolicy'
+  | 'wordPolicy'
+  | 'sensitiveInformationPolicy'
+  | 'contextualGroundingPolicy';
+
+/** Why one finding was made. Every decision of the engine names its match. */
+export interface GuardrailExplanation {
+  policy: GuardrailPolicyName;
+  /** The filter, entity or list type (`HATE`, `EMAIL`, `PROFANITY`, `GROUNDING`…), when the finding has one. */
+  type?: string;
+  /** The topic, custom word or regex name, when the finding has one. */
+  name?: string;
+  /** The text that matched (a word, a span, the best-matching sentence), or the scored text for grounding. */
+  match: string;
+  /** A sentence saying what matched and how it was scored, e.g. `term "kill" (weight 2) → MEDIUM`. */
+  reason: string;
+  /** What the finding did. */
+  action: GuardrailSensitiveResultAction;
+  /** Index of the text block (among the request's text blocks) the match was found in, when it has one. */
+  textBlock?: number;
+  /** The score behind the decision (content: summed weights; topics/grounding: 0..1), when there is one. */
+  score?: number;
+}
+
+/** Options of an evaluation. */
+export interface GuardrailEvaluationOptions {
+  /** Replacements for the default lexical classifiers, per policy (see `classifiers.ts`). */
+  classifiers?: GuardrailClassifiers;
+  /** Receives one-line warnings (e.g. a custom regex that is not a valid JavaScript pattern). Default: silent. */
+  warn?: (message: string) => void;
 }
 
 /** A stored guardrail version as the runtime resolves it for ApplyGuardrail and inline guardrails. */

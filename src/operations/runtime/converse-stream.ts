@@ -3,9 +3,13 @@ import { ConverseStreamEncoder } from '../../codecs/converse-stream-encoder.js';
 import { CONVERSE_STREAM_EXCEPTIONS } from '../../encoding/error-response.js';
 import type { Operation } from '../operation-context.js';
 import { readJsonBody } from '../read-json-body.js';
-import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
+import { framedStream, joinFrames } from './backend-stream.js';
 import { loadTokenizer } from '../../tokens/tokenizers.js';
 import { checkContextWindow } from './context-window.js';
+import { converseGuardedInput } from '../../guardrails/inline/guarded-input.js';
+import { readConverseGuardrailConfig } from '../../guardrails/inline/inline-guardrail-config.js';
+import { openInlineGuardrail } from '../../guardrails/inline/inline-guardrail.js';
+import { startGuardedStream } from './guarded-backend-stream.js';
 
 /**
  * `POST /model/{modelId}/converse-stream`. Errors before the model accepts the request are HTTP errors;
@@ -15,10 +19,12 @@ export const converseStreamOperation: Operation = async ({ runtime, request, lab
   const model = runtime.models.resolve(labels.modelId!);
   // Counting below (usage, truncation, stream starts) is synchronous: load the model's tokenizer first.
   await loadTokenizer(model.baseModelId);
-  const parsed = parseConverseRequest(readJsonBody(request.body), model, 'ConverseStream');
+  const body = readJsonBody(request.body);
+  const parsed = parseConverseRequest(body, model, 'ConverseStream');
   checkContextWindow(model, parsed.chat, 'Converse');
-  const stream = await startBackendStream(runtime, parsed.chat, signal, 'ConverseStream');
-  const encoder = new ConverseStreamEncoder(model, parsed.response, startedAt);
+  const guardrail = openInlineGuardrail(runtime, readConverseGuardrailConfig(body));
+  const stream = await startGuardedStream(runtime, parsed.chat, signal, 'ConverseStream', guardrail, () => converseGuardedInput(body));
+  const encoder = new ConverseStreamEncoder(model, parsed.response, startedAt, () => guardrail?.converseTrace());
   const framing = {
     operation: 'ConverseStream',
     exceptions: CONVERSE_STREAM_EXCEPTIONS,

@@ -28,13 +28,6 @@ export function checkAccept(accept: string | undefined): void {
   }
 }
 
-/** Guardrails are not emulated yet: a request naming one gets the error for a guardrail that does not exist. */
-export function checkGuardrailHeaders(headers: Record<string, string>): void {
-  if (headers['x-amzn-bedrock-guardrailidentifier'] !== undefined) {
-    throw validationError('The guardrail identifier or version provided in the request does not exist.');
-  }
-}
-
 /** The response headers Bedrock echoes from request headers (latency profile and service tier). */
 export function echoedHeaders(headers: Record<string, string>): Record<string, string> {
   const echoed: Record<string, string> = {};

@@ -4,10 +4,14 @@ import { chunkFrame } from '../../encoding/event-stream.js';
 import { validationError } from '../../errors/bedrock-errors.js';
 import { INVOKE_STREAM_EXCEPTIONS } from '../../encoding/error-response.js';
 import type { Operation } from '../operation-context.js';
-import { framedStream, joinFrames, startBackendStream } from './backend-stream.js';
-import { checkAccept, checkGuardrailHeaders, echoedHeaders, readNativeBody } from './invoke-helpers.js';
+import { framedStream, joinFrames } from './backend-stream.js';
+import { checkAccept, echoedHeaders, readNativeBody } from './invoke-helpers.js';
 import { loadTokenizer } from '../../tokens/tokenizers.js';
 import { checkContextWindow } from './context-window.js';
+import { invokeGuardedInput } from '../../guardrails/inline/guarded-input.js';
+import { readInvokeGuardrailConfig } from '../../guardrails/inline/inline-guardrail-config.js';
+import { openInlineGuardrail } from '../../guardrails/inline/inline-guardrail.js';
+import { startGuardedStream } from './guarded-backend-stream.js';
 
 
 /**
@@ -20,12 +24,15 @@ export const invokeModelStreamOperation: Operation = async ({ runtime, request, 
   await loadTokenizer(model.baseModelId);
   const body = readNativeBody(request);
   checkAccept(request.headers['x-amzn-bedrock-accept']);
-  checkGuardrailHeaders(request.headers);
+  // Read (and removed from the body) before the family codec sees it.
+  const guardrailConfig = readInvokeGuardrailConfig(request.headers, body, true);
   if (model.kind !== 'chat') throw validationError('The model is unsupported for streaming.');
   const codec = chatCodecFor(model, body);
   const chat = codec.decode(body, model);
   checkContextWindow(model, chat, 'InvokeModel');
-  const stream = await startBackendStream(runtime, chat, signal, 'InvokeModelWithResponseStream');
+  const guardrail = openInlineGuardrail(runtime, guardrailConfig);
+  const guardedInput = () => invokeGuardedInput(chat, guardrailConfig?.tagSuffix);
+  const stream = await startGuardedStream(runtime, chat, signal, 'InvokeModelWithResponseStream', guardrail, guardedInput);
   const streamEncoder = codec.streamEncoder({ model, request: chat, requestId });
   let firstByteLatency: number | undefined;
   const encode = (event: ChatStreamEvent) => {
@@ -39,6 +46,7 @@ export const invokeModelStreamOperation: Operation = async ({ runtime, request, 
         invocationLatency: latency,
         firstByteLatency: firstByteLatency ?? latency,
       };
+      if (guardrail) Object.assign(last, guardrail.invokeResponseFields());
     }
     if (chunks.length > 0) firstByteLatency ??= Math.round(performance.now() - startedAt);
     return joinFrames(chunks.map((chunk) => chunkFrame(JSON.stringify(chunk))));

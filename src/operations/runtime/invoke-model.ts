@@ -2,9 +2,13 @@ import { chatCodecFor, embeddingCodecFor, imageCodecFor } from '../../codecs/inv
 import { jsonResponse } from '../../encoding/json-response.js';
 import { validationError } from '../../errors/bedrock-errors.js';
 import type { Operation } from '../operation-context.js';
-import { checkAccept, checkGuardrailHeaders, echoedHeaders, embedFunction, generateImageFunction, readNativeBody } from './invoke-helpers.js';
+import { checkAccept, echoedHeaders, embedFunction, generateImageFunction, readNativeBody } from './invoke-helpers.js';
 import { loadTokenizer } from '../../tokens/tokenizers.js';
 import { checkContextWindow } from './context-window.js';
+import { guardChat } from '../../guardrails/inline/guard-answer.js';
+import { invokeGuardedInput } from '../../guardrails/inline/guarded-input.js';
+import { readInvokeGuardrailConfig } from '../../guardrails/inline/inline-guardrail-config.js';
+import { openInlineGuardrail } from '../../guardrails/inline/inline-guardrail.js';
 
 /** The token and latency headers Bedrock adds to every InvokeModel response (not modeled by the SDKs). */
 function usageHeaders(inputTokens: number, outputTokens: number, startedAt: number): Record<string, string> {
@@ -25,15 +29,20 @@ export const invokeModelOperation: Operation = async ({ runtime, request, labels
   await loadTokenizer(model.baseModelId);
   const body = readNativeBody(request);
   checkAccept(request.headers.accept);
-  checkGuardrailHeaders(request.headers);
+  // Read (and removed from the body) before the family codec sees it.
+  const guardrailConfig = readInvokeGuardrailConfig(request.headers, body, false);
+  if (guardrailConfig && model.kind !== 'chat') throw validationError('Guardrails are not supported for this model.');
   const echoed = echoedHeaders(request.headers);
   switch (model.kind) {
     case 'chat': {
       const codec = chatCodecFor(model, body);
       const chat = codec.decode(body, model);
       checkContextWindow(model, chat, 'InvokeModel');
-      const answer = await runtime.backend.chat(chat, { signal, operation: 'InvokeModel' });
+      const guardrail = openInlineGuardrail(runtime, guardrailConfig);
+      const generate = () => runtime.backend.chat(chat, { signal, operation: 'InvokeModel' });
+      const answer = guardrail ? await guardChat(guardrail, invokeGuardedInput(chat, guardrailConfig?.tagSuffix), generate) : await generate();
       const native = codec.encode(answer, { model, request: chat, requestId });
+      if (guardrail) Object.assign(native, guardrail.invokeResponseFields());
       return jsonResponse(native, requestId, { ...usageHeaders(answer.usage.inputTokens, answer.usage.outputTokens, startedAt), ...echoed });
     }
     case 'embedding': {
