@@ -108,3 +108,5 @@ export type { ScriptedError, ScriptedReply, ScriptedReplySource, ScriptedToolUse
 export type { ChatRequest } from '../chat/types.js';
 export type { RecordedCall } from '../core/call-log.js';
 export type { OperationName } from '../router/routes.js';
+export { schemaProblems, testBackend } from './backend-conformance.js';
+export type { BackendCapabilities, BackendConformanceOptions, BackendFactory, ConformanceContext, ConformanceDoor, ConformanceReply } from './backend-conformance.js';

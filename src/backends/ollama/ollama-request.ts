@@ -1,31 +1,15 @@
 import type { ChatRequest as OllamaChatRequest, Message as OllamaMessage, Tool as OllamaTool } from 'ollama';
-import type { ChatMessage, ChatPart, ChatRequest, ChatTool, ChatToolResultPart, JsonSchema } from '../../chat/types.js';
+import type { ChatMessage, ChatPart, ChatRequest, ChatTool, JsonSchema } from '../../chat/types.js';
 import { toBase64 } from '../../codecs/json-values.js';
 import { validationError } from '../../errors/bedrock-errors.js';
+import { documentText, toolResultText } from '../text-content.js';
 
 /** Neutral chat request → Ollama `/api/chat` request. */
 
-const decoder = new TextDecoder();
 
 function imageBase64(part: { data?: Uint8Array; uri?: string }): string {
   if (!part.data) throw validationError('The Ollama backend cannot read media from S3 locations. Send the image bytes inline.');
   return toBase64(part.data);
-}
-
-function documentText(part: { name: string; text?: string; data?: Uint8Array; format: string }): string {
-  const body = part.text ?? (part.data && ['txt', 'md', 'csv', 'html'].includes(part.format) ? decoder.decode(part.data) : `[${part.format} document]`);
-  return `<document name="${part.name}">\n${body}\n</document>`;
-}
-
-function toolResultText(content: readonly ChatToolResultPart[]): string {
-  return content
-    .map((part) => {
-      if (part.type === 'text') return part.text;
-      if (part.type === 'json') return JSON.stringify(part.value);
-      if (part.type === 'document') return documentText(part);
-      return `[${part.format} image]`;
-    })
-    .join('\n');
 }
 
 function toolNameById(messages: readonly ChatMessage[]): Map<string, string> {

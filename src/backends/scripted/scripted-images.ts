@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../../core/seeded-random.js';
 import type { ImageRequest, ImageResponse } from '../types.js';
 
 /**
@@ -33,18 +34,6 @@ interface Scene {
   clouds: Cloud[];
   cloudColor: Rgb;
   hills: Hills[];
-}
-
-/** A 32-bit generator (mulberry32) seeded from the request hash: tiny, fast, and the same on every platform. */
-function randomFrom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** HSL (hue in turns, saturation and lightness 0..1) to RGB 0..1. */
@@ -164,6 +153,6 @@ function draw(scene: Scene, width: number, height: number): Uint8Array {
  */
 export function scriptedImages(request: ImageRequest): ImageResponse {
   const { width, height } = request;
-  const images = Array.from({ length: request.count }, (_, index) => draw(createScene(randomFrom(sceneSeed(request, index))), width, height));
+  const images = Array.from({ length: request.count }, (_, index) => draw(createScene(seededRandom(sceneSeed(request, index))), width, height));
   return { images, width, height };
 }
