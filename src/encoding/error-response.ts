@@ -20,6 +20,7 @@ export function errorResponse(error: BedrockServiceError, requestId: string): Lo
       'content-type': 'application/json',
       'x-amzn-requestid': requestId,
       'x-amzn-errortype': `${error.name}${ERROR_TYPE_SUFFIX}`,
+      ...error.headers,
     },
     body: encoder.encode(JSON.stringify(errorBody(error))),
   };

@@ -61,16 +61,19 @@ export class BedrockServiceError extends Error {
   readonly fault: BedrockFault;
   /** Extra members written into the JSON body beside `message`. */
   readonly members: Readonly<Record<string, unknown>>;
+  /** Extra response headers, e.g. `retry-after` on a throttled request. */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     override readonly name: BedrockErrorName,
     message: string,
-    options: { members?: Record<string, unknown>; cause?: unknown } = {},
+    options: { members?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.statusCode = STATUS_BY_NAME[name];
     this.fault = this.statusCode >= 500 ? 'server' : 'client';
     this.members = options.members ?? {};
+    this.headers = options.headers ?? {};
   }
 
   /** True for any `BedrockServiceError`, even one from another copy of this package. */
