@@ -8,6 +8,8 @@ export default defineConfig([
       msw: 'src/front-doors/msw.ts',
       server: 'src/front-doors/server.ts',
       tokens: 'src/tokens/index.ts',
+      guardrails: 'src/guardrails/index.ts',
+      batch: 'src/batch/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -11,6 +11,8 @@ export default defineConfig({
       { find: /^local-bedrock\/msw$/, replacement: source('./src/front-doors/msw.ts') },
       { find: /^local-bedrock\/server$/, replacement: source('./src/front-doors/server.ts') },
       { find: /^local-bedrock\/tokens$/, replacement: source('./src/tokens/index.ts') },
+      { find: /^local-bedrock\/guardrails$/, replacement: source('./src/guardrails/index.ts') },
+      { find: /^local-bedrock\/batch$/, replacement: source('./src/batch/index.ts') },
       { find: /^local-bedrock$/, replacement: source('./src/index.ts') },
     ],
   },

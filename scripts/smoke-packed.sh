@@ -113,6 +113,20 @@ const counted = await tokensEntry.countTokens("meta.llama3-1-8b-instruct-v1:0", 
 if (counted.inputTokens !== 3 || !counted.exact) throw new Error(`local-bedrock/tokens counted ${JSON.stringify(counted)}`);
 console.log(`${FORMAT} local-bedrock/tokens: ${counted.tokenizer} counts 3 tokens`);
 
+// local-bedrock/guardrails: the policy engine runs without any SDK.
+const evaluation = await guardrailsEntry.evaluateGuardrail(
+  { blockedInputMessaging: "No.", blockedOutputsMessaging: "No.", wordPolicy: { words: [{ text: "falcon" }] } },
+  { source: "INPUT", content: [{ text: { text: "Tell me about project Falcon." } }] },
+);
+if (evaluation.action !== "GUARDRAIL_INTERVENED") throw new Error(`local-bedrock/guardrails did not intervene: ${JSON.stringify(evaluation)}`);
+console.log(`${FORMAT} local-bedrock/guardrails: a custom word is blocked`);
+
+// local-bedrock/batch: the memory storage keeps JSONL records.
+const storage = batchEntry.createMemoryStorage();
+storage.put("s3://input-bucket/records.jsonl", [{ recordId: "CALL0000001" }]);
+if (storage.getJsonLines("s3://input-bucket/records.jsonl")[0]?.recordId !== "CALL0000001") throw new Error("local-bedrock/batch lost a record");
+console.log(`${FORMAT} local-bedrock/batch: memory storage round trip`);
+
 // local-bedrock/vitest needs a running vitest; here it only has to resolve to a file.
 console.log(`${FORMAT} local-bedrock/vitest resolves to ${RESOLVE("local-bedrock/vitest").split("node_modules/")[1]}`);
 '
@@ -122,6 +136,8 @@ import * as lb from 'local-bedrock';
 import * as serverEntry from 'local-bedrock/server';
 import * as mswEntry from 'local-bedrock/msw';
 import * as tokensEntry from 'local-bedrock/tokens';
+import * as guardrailsEntry from 'local-bedrock/guardrails';
+import * as batchEntry from 'local-bedrock/batch';
 import * as sdk from '@aws-sdk/client-bedrock-runtime';
 import { fileURLToPath } from 'node:url';
 const FORMAT = 'ESM';
@@ -134,6 +150,8 @@ const lb = require('local-bedrock');
 const serverEntry = require('local-bedrock/server');
 const mswEntry = require('local-bedrock/msw');
 const tokensEntry = require('local-bedrock/tokens');
+const guardrailsEntry = require('local-bedrock/guardrails');
+const batchEntry = require('local-bedrock/batch');
 const sdk = require('@aws-sdk/client-bedrock-runtime');
 const FORMAT = 'CJS';
 const RESOLVE = (name) => require.resolve(name);

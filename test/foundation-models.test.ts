@@ -1,4 +1,4 @@
-import { GetFoundationModelCommand, ListFoundationModelsCommand } from '@aws-sdk/client-bedrock';
+import { GetFoundationModelCommand, ListFoundationModelsCommand, type ListFoundationModelsCommandInput } from '@aws-sdk/client-bedrock';
 import { describe, expect, it } from 'vitest';
 import { FOUNDATION_MODELS } from '../src/models/foundation-models.js';
 import { controlClient, FRONT_DOORS } from './support/clients.js';
@@ -25,7 +25,7 @@ describe.each(FRONT_DOORS)('foundation-model catalog through BedrockClient (%s)'
 
   it('applies every filter, the provider case-insensitively', async () => {
     const { client } = controlClient(door);
-    const list = async (input: ConstructorParameters<typeof ListFoundationModelsCommand>[0]) =>
+    const list = async (input: ListFoundationModelsCommandInput) =>
       (await client.send(new ListFoundationModelsCommand(input))).modelSummaries!.map((model) => model.modelId!);
 
     const meta = await list({ byProvider: 'meta' });

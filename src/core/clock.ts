@@ -26,9 +26,9 @@ export interface ManualClock extends Clock {
  * The real time. `Date.now()` is read on every call, so vitest's fake timers move it too.
  *
  * @example
- * createRuntime({ clock: systemClock });
+ * createRuntime({ clock: SYSTEM_CLOCK });
  */
-export const systemClock: Clock = { now: () => Date.now() };
+export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
 /**
  * A clock for tests: starts at `start` (default: now) and moves only with `advance()`/`set()`.

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from './describe-error.js';
+import { afterOperation, beforeOperation } from '../faults/apply-fault.js';
+import { admitWithinQuota } from '../quotas/quota-accounting.js';
 import { errorResponse } from '../encoding/error-response.js';
 import { BedrockServiceError, toBedrockError } from '../errors/bedrock-errors.js';
 import type { Operation } from '../operations/operation-context.js';
@@ -10,27 +12,40 @@ import {
   getInferenceProfileOperation,
   listInferenceProfilesOperation,
 } from '../operations/control/inference-profiles.js';
+import { GUARDRAIL_CONTROL_OPERATIONS } from '../operations/control/guardrails.js';
+import { applyGuardrailOperation } from '../operations/runtime/apply-guardrail.js';
+import { MODEL_INVOCATION_JOB_OPERATIONS } from '../operations/control/model-invocation-jobs.js';
+import { getAsyncInvokeOperation, listAsyncInvokesOperation, startAsyncInvokeOperation } from '../operations/runtime/async-invoke.js';
 import { converseStreamOperation } from '../operations/runtime/converse-stream.js';
 import { converseOperation } from '../operations/runtime/converse.js';
 import { countTokensOperation } from '../operations/runtime/count-tokens.js';
 import { invokeModelStreamOperation } from '../operations/runtime/invoke-model-stream.js';
 import { invokeModelOperation } from '../operations/runtime/invoke-model.js';
+import { bidirectionalStreamOperation } from '../operations/runtime/bidirectional/bidirectional-stream.js';
+import { rejectSonicModel } from '../operations/runtime/bidirectional/sonic-models.js';
 import { matchRoute, type OperationName } from '../router/routes.js';
 import type { HandleRequestOptions, LocalHttpRequest, LocalHttpResponse } from './http-types.js';
 import type { LocalBedrockRuntime } from './runtime.js';
 
 const OPERATIONS: Readonly<Partial<Record<OperationName, Operation>>> = {
+  ...MODEL_INVOCATION_JOB_OPERATIONS,
   Converse: converseOperation,
   ConverseStream: converseStreamOperation,
   CountTokens: countTokensOperation,
   InvokeModel: invokeModelOperation,
   InvokeModelWithResponseStream: invokeModelStreamOperation,
+  InvokeModelWithBidirectionalStream: bidirectionalStreamOperation,
+  StartAsyncInvoke: startAsyncInvokeOperation,
+  GetAsyncInvoke: getAsyncInvokeOperation,
+  ListAsyncInvokes: listAsyncInvokesOperation,
   ListFoundationModels: listFoundationModelsOperation,
   GetFoundationModel: getFoundationModelOperation,
   ListInferenceProfiles: listInferenceProfilesOperation,
   GetInferenceProfile: getInferenceProfileOperation,
   CreateInferenceProfile: createInferenceProfileOperation,
   DeleteInferenceProfile: deleteInferenceProfileOperation,
+  ApplyGuardrail: applyGuardrailOperation,
+  ...GUARDRAIL_CONTROL_OPERATIONS,
 };
 
 const NEVER_ABORTED = new AbortController().signal;
@@ -62,7 +77,13 @@ export async function handleBedrockRequest(
     }
     const operation = OPERATIONS[route.operation];
     if (!operation) throw new BedrockServiceError('ValidationException', `${route.operation} is not supported by local-bedrock yet.`);
-    response = await operation({ runtime, request, labels: route.labels, signal: options.signal ?? NEVER_ABORTED, requestId, startedAt });
+    rejectSonicModel(runtime, route.operation, route.labels.modelId);
+    const signal = options.signal ?? NEVER_ABORTED;
+    const fault = runtime.faults.pick(route.operation, route.labels.modelId);
+    const early = fault && (await beforeOperation(fault, signal));
+    if (!early) admitWithinQuota(runtime, route.operation, request, route.labels.modelId);
+    response = early || (await operation({ runtime, request, labels: route.labels, signal, requestId, startedAt }));
+    if (fault && !early) response = afterOperation(fault, response);
   } catch (error) {
     const bedrockError = toBedrockError(error);
     // A caller who aborted has gone: its AbortError is expected, not worth a warning.

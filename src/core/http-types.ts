@@ -13,8 +13,13 @@ export interface LocalHttpRequest {
   query: Record<string, string | string[] | undefined>;
   /** Lower-case header names. */
   headers: Record<string, string>;
-  /** The request body; empty when there is none. */
+  /** The request body; empty when there is none, and when the body is streamed (`bodyStream`). */
   body: Uint8Array;
+  /**
+   * A body that arrives while the answer is already being written (InvokeModelWithBidirectionalStream's input
+   * event stream): the doors pass it through instead of reading it whole, so output may start before input ends.
+   */
+  bodyStream?: AsyncIterable<Uint8Array>;
 }
 
 /** A response body: bytes, or an event stream delivered frame by frame. */
@@ -30,6 +35,11 @@ export interface LocalHttpResponse {
    * away — a reader that stops pulling would otherwise leave the backend waiting forever.
    */
   cancel?: () => void;
+  /**
+   * No answer at all: the connection is dropped (an injected fault). Doors fail the request the way a reset
+   * connection does — in-process with an `ECONNRESET` error the SDK retries, over HTTP by destroying the socket.
+   */
+  dropped?: boolean;
 }
 
 /** Options a front door passes along with each request. */

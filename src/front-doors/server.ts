@@ -14,7 +14,8 @@ import { createRuntime, type LocalBedrockOptions, type LocalBedrockRuntime } fro
 import { parseModelMap } from '../models/model-map.js';
 import { sniffProtocol } from '../server/protocol-sniffing.js';
 import { authErrorResponse, verifyRequest, type VerifySignaturesOptions } from '../server/sigv4-verification.js';
-import { abortNodeResponse, fromNodeRequest, readNodeBody, writeNodeResponse, type NodeRequest, type NodeResponse } from '../http/node.js';
+import { abortNodeResponse, fromNodeRequest, fromStreamingNodeRequest, readNodeBody, writeNodeResponse, type NodeRequest, type NodeResponse } from '../http/node.js';
+import { hasStreamedBody } from '../operations/runtime/bidirectional/streamed-body.js';
 
 export type { ServerCredentials, VerifySignaturesOptions } from '../server/sigv4-verification.js';
 
@@ -203,7 +204,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
       await writeNodeResponse(response, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: healthBody() });
       return;
     }
-    const local = fromNodeRequest(request, await readNodeBody(request));
+    // InvokeModelWithBidirectionalStream's input keeps arriving while the answer is written: stream it.
+    const local = hasStreamedBody(request.method ?? '', request.url ?? '') ? fromStreamingNodeRequest(request) : fromNodeRequest(request, await readNodeBody(request));
     const rejection = verifySignatures && verifyRequest(local, verifySignatures, new Date());
     if (rejection) {
       writeLog({ method: local.method, path: local.path, operation: undefined, statusCode: 403, error: rejection.name, durationMs: performance.now() - startedAt, protocol });

@@ -1,6 +1,7 @@
 import { handleBedrockRequest } from '../core/handle-request.js';
 import type { LocalHttpRequest, LocalHttpResponse } from '../core/http-types.js';
 import { toRuntime, type LocalBedrockOptions, type LocalBedrockRuntime } from '../core/runtime.js';
+import { hasStreamedBody } from '../operations/runtime/bidirectional/streamed-body.js';
 
 /**
  * The fetch counterpart of `smithy.ts`: converts a fetch `Request` to the core's request and the core's
@@ -20,9 +21,27 @@ export async function fromFetchRequest(request: Request, basePath = ''): Promise
     const previous = query[name];
     query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
   }
-  const body = request.body ? new Uint8Array(await request.arrayBuffer()) : new Uint8Array();
   // `pathname` is still percent-encoded (a model ARN's `%2F` stays put), and a raw `:` stays raw: what the router expects.
-  return { method: request.method.toUpperCase(), path: stripBasePath(url.pathname, basePath), query, headers, body };
+  const path = stripBasePath(url.pathname, basePath);
+  const method = request.method.toUpperCase();
+  // InvokeModelWithBidirectionalStream's input keeps arriving while the answer is read: pass it through.
+  if (request.body && hasStreamedBody(method, path)) return { method, path, query, headers, body: new Uint8Array(), bodyStream: readableChunks(request.body) };
+  const body = request.body ? new Uint8Array(await request.arrayBuffer()) : new Uint8Array();
+  return { method, path, query, headers, body };
+}
+
+/** A fetch body's chunks as an async iterable; stopping early cancels the body. */
+async function* readableChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
 }
 
 /** The path below a custom endpoint's base path, e.g. `/bedrock/model/x/converse` → `/model/x/converse`. */
@@ -41,6 +60,7 @@ function abortReason(signal: AbortSignal): unknown {
  * reader cancels, the stream ends, or `signal` aborts, and an abort fails the body as a real fetch would.
  */
 export function toFetchResponse(answer: LocalHttpResponse, signal?: AbortSignal): Response {
+  if (answer.dropped) return Response.error();
   const init = { status: answer.statusCode, headers: answer.headers };
   if (answer.body instanceof Uint8Array) return new Response(answer.body, init);
   const iterator = answer.body[Symbol.asyncIterator]();

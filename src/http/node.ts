@@ -90,6 +90,19 @@ export function fromNodeRequest(request: NodeRequest, body: Uint8Array): LocalHt
   return { method: (request.method ?? 'GET').toUpperCase(), path, query, headers, body };
 }
 
+const NO_BODY = new Uint8Array();
+
+/**
+ * Node request → core request whose body is streamed rather than read whole (InvokeModelWithBidirectionalStream):
+ * the request itself is the `bodyStream`, so the answer can start while the client is still sending.
+ *
+ * @example
+ * const local = fromStreamingNodeRequest(request); // local.bodyStream yields the body's chunks as they arrive
+ */
+export function fromStreamingNodeRequest(request: NodeRequest): LocalHttpRequest {
+  return { ...fromNodeRequest(request, NO_BODY), bodyStream: request as AsyncIterable<Uint8Array> };
+}
+
 /**
  * Ends a response midway so that the client sees a failure, not a short answer: HTTP/1.1 drops the connection
  * (a chunked body without its last chunk); HTTP/2 resets the stream with `INTERNAL_ERROR` — destroying it
@@ -127,6 +140,7 @@ function drained(response: WritableResponse): Promise<void> {
  */
 export async function writeNodeResponse(target: NodeResponse, answer: LocalHttpResponse): Promise<void> {
   const response = target as unknown as WritableResponse;
+  if (answer.dropped) return abortNodeResponse(target);
   const { body } = answer;
   if (body instanceof Uint8Array) {
     response.writeHead(answer.statusCode, { ...answer.headers, 'content-length': String(body.length) });

@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
 import { HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import { handleBedrockRequest } from '../core/handle-request.js';
+import { connectionResetError } from '../faults/apply-fault.js';
 import type { LocalHttpRequest } from '../core/http-types.js';
 import type { LocalBedrockRuntime } from '../core/runtime.js';
+import { hasStreamedBody } from '../operations/runtime/bidirectional/streamed-body.js';
 
 /**
  * The one module that touches Smithy's `HttpRequest`/`HttpResponse`: it converts them to and from the core's
@@ -25,13 +27,26 @@ export function isSmithyHttpRequest(value: unknown): value is HttpRequest {
   return HttpRequest.isInstance(value);
 }
 
-/** Smithy request → core request. Header names are lower-cased. */
+/**
+ * An event-stream request body (InvokeModelWithBidirectionalStream): the SDK's event-stream handler hands over a
+ * Node stream of signed frames that the caller's input keeps feeding after the request is sent.
+ */
+function isByteStream(body: unknown): body is AsyncIterable<Uint8Array> {
+  return typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * Smithy request → core request. Header names are lower-cased; InvokeModelWithBidirectionalStream's streamed body
+ * is passed through as `bodyStream` (other operations send bytes).
+ */
 export function fromSmithyRequest(request: HttpRequest): LocalHttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
   const query: LocalHttpRequest['query'] = {};
   for (const [name, value] of Object.entries(request.query ?? {})) query[name] = value === null ? undefined : value;
-  return { method: request.method.toUpperCase(), path: request.path, query, headers, body: toBytes(request.body) };
+  const method = request.method.toUpperCase();
+  if (isByteStream(request.body) && hasStreamedBody(method, request.path)) return { method, path: request.path, query, headers, body: EMPTY_BODY, bodyStream: request.body };
+  return { method, path: request.path, query, headers, body: toBytes(request.body) };
 }
 
 function abortError(): Error {
@@ -55,6 +70,7 @@ const NOTHING_TO_RELEASE = () => {};
 export async function answerSmithyRequest(runtime: LocalBedrockRuntime, request: HttpRequest, callerSignal: AbortSignal | undefined): Promise<SmithyAnswer> {
   if (callerSignal?.aborted) throw abortError();
   const answer = await handleBedrockRequest(runtime, fromSmithyRequest(request), { signal: callerSignal });
+  if (answer.dropped) throw connectionResetError();
   if (answer.body instanceof Uint8Array) {
     return { response: new HttpResponse({ statusCode: answer.statusCode, headers: answer.headers, body: answer.body }), release: NOTHING_TO_RELEASE };
   }

@@ -83,7 +83,7 @@ const CATALOG: readonly CatalogEntry[] = (
     { pattern: /^anthropic\./, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096, contextWindow: 200_000 },
     { pattern: /^amazon\.nova-canvas/, family: 'amazon-nova', kind: 'image' },
     { pattern: /^amazon\.nova-reel/, family: 'amazon-nova', kind: 'video' },
-    { pattern: /^amazon\.nova-sonic/, family: 'amazon-nova', kind: 'speech' },
+    { pattern: /^amazon\.nova-(2-)?sonic/, family: 'amazon-nova', kind: 'speech' },
     { pattern: /^amazon\.nova-.*embed/, family: 'amazon-nova', kind: 'embedding' },
     { pattern: /^amazon\.nova-micro/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, contextWindow: 128_000, features: { vision: false, documents: false } },
     { pattern: /^amazon\.nova-(premier|2-)/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, contextWindow: 1_000_000 },

@@ -104,6 +104,7 @@ export const FOUNDATION_MODELS: readonly FoundationModelDefinition[] = [
   chat('amazon.nova-premier-v1:0', 'Nova Premier', 'Amazon', { inputModalities: ['TEXT', 'IMAGE', 'VIDEO'], inferenceTypesSupported: PROFILE_ONLY, inferenceProfiles: ['us'] }),
   chat('amazon.nova-2-lite-v1:0', 'Nova 2 Lite', 'Amazon', { inputModalities: ['TEXT', 'IMAGE', 'VIDEO'], inferenceTypesSupported: PROFILE_ONLY, inferenceProfiles: ['us', 'global'] }),
   chat('amazon.nova-sonic-v1:0', 'Nova Sonic', 'Amazon', { inputModalities: ['SPEECH'], outputModalities: ['SPEECH', 'TEXT'] }),
+  chat('amazon.nova-2-sonic-v1:0', 'Nova 2 Sonic', 'Amazon', { inputModalities: ['SPEECH', 'TEXT'], outputModalities: ['SPEECH', 'TEXT'] }),
   nonStreaming('amazon.nova-canvas-v1:0', 'Nova Canvas', 'Amazon', TEXT_IMAGE, ['IMAGE']),
   nonStreaming('amazon.nova-reel-v1:1', 'Nova Reel', 'Amazon', TEXT_IMAGE, ['VIDEO']),
   nonStreaming('amazon.titan-embed-text-v2:0', 'Titan Text Embeddings V2', 'Amazon', TEXT, ['EMBEDDING']),

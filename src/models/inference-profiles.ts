@@ -151,7 +151,7 @@ export function newResourceId(): string {
  * Creates an in-memory store of application inference profiles.
  *
  * @example
- * const profiles = createApplicationProfileStore({ clock: systemClock, accountId: '123456789012' });
+ * const profiles = createApplicationProfileStore({ clock: SYSTEM_CLOCK, accountId: '123456789012' });
  */
 export function createApplicationProfileStore(options: { clock: Clock; accountId: string }): ApplicationProfileStore {
   const profiles = new Map<string, ApplicationInferenceProfile>();

@@ -6,10 +6,14 @@
 /** The runtime operations the router knows (`bedrock-runtime` host). */
 export type RuntimeOperationName =
   | 'ApplyGuardrail'
+  | 'GetAsyncInvoke'
+  | 'ListAsyncInvokes'
+  | 'StartAsyncInvoke'
   | 'Converse'
   | 'ConverseStream'
   | 'CountTokens'
   | 'InvokeModel'
+  | 'InvokeModelWithBidirectionalStream'
   | 'InvokeModelWithResponseStream';
 
 /** The control-plane operations the router knows (`bedrock` host, `@aws-sdk/client-bedrock`). */
@@ -57,7 +61,11 @@ const ROUTES: readonly Route[] = [
   route('POST', '/model/{modelId}/count-tokens', 'CountTokens'),
   route('POST', '/model/{modelId}/invoke', 'InvokeModel'),
   route('POST', '/model/{modelId}/invoke-with-response-stream', 'InvokeModelWithResponseStream'),
+  route('POST', '/model/{modelId}/invoke-with-bidirectional-stream', 'InvokeModelWithBidirectionalStream'),
   route('POST', '/guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply', 'ApplyGuardrail'),
+  route('POST', '/async-invoke', 'StartAsyncInvoke'),
+  route('GET', '/async-invoke', 'ListAsyncInvokes'),
+  route('GET', '/async-invoke/{invocationArn}', 'GetAsyncInvoke'),
   // Control plane.
   route('GET', '/foundation-models', 'ListFoundationModels'),
   route('GET', '/foundation-models/{modelIdentifier}', 'GetFoundationModel'),

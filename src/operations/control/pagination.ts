@@ -8,6 +8,17 @@ export function queryValue(request: LocalHttpRequest, name: string): string | un
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * A timestamp query parameter (`submitTimeAfter=2024-01-01T00:00:00Z`) as milliseconds; an unreadable one is
+ * recorded as a constraint violation.
+ */
+export function timeQuery(errors: ConstraintErrors, name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const time = new Date(value).getTime();
+  if (Number.isNaN(time)) errors.add(name, value, 'Member must be a timestamp in ISO-8601 format');
+  return time;
+}
+
 /** One page of a listing and the token of the next, as the control plane's List operations answer. */
 export interface Page<T> {
   items: T[];
