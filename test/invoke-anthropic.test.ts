@@ -105,7 +105,7 @@ describe.each(FRONT_DOORS)('Claude Messages through InvokeModel (%s door)', (doo
             content: [
               { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
               { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Notes' }, title: 'notes' },
-              { type: 'text', text: 'Describe it.', cache_control: { type: 'ephemeral', ttl: '1h' } },
+              { type: 'text', text: 'Describe it.', cache_control: { type: 'ephemeral', ttl: '5m' } },
             ],
           },
         ],

@@ -73,6 +73,26 @@ export interface ChatRequest {
   reasoning?: ChatReasoning;
   /** Structured output: the answer must be JSON valid against this schema. */
   responseSchema?: JsonSchema;
+  /** Prompt-cache checkpoints the request placed (Converse `cachePoint`, Claude `cache_control`), in request order. */
+  cacheCheckpoints?: ChatCacheCheckpoint[];
+}
+
+/** How long a prompt-cache entry lives after its last use. */
+export type ChatCacheTtl = '5m' | '1h';
+
+/**
+ * A prompt-cache checkpoint: "cache everything before this point". `after` counts the tools, system blocks
+ * or (for `messages`) parts of message `message` that come before it, as the neutral request holds them.
+ * `blockPath` names the block it closes the way Claude's errors do (`system.0`, `messages.1.content.2`).
+ */
+export type ChatCacheCheckpoint =
+  | { section: 'tools' | 'system'; after: number; ttl: ChatCacheTtl; blockPath: string }
+  | { section: 'messages'; message: number; after: number; ttl: ChatCacheTtl; blockPath: string };
+
+/** Cache writes of one TTL. */
+export interface ChatCacheDetail {
+  ttl: ChatCacheTtl;
+  inputTokens: number;
 }
 
 /** Why the model stopped, in Converse's vocabulary. */
@@ -89,8 +109,15 @@ export type ChatStopReason =
 
 /** Token usage of one call. */
 export interface ChatUsage {
+  /** Input tokens; when cache fields are present, only those neither read from nor written to the cache. */
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from the prompt cache (present when the request placed checkpoints). */
+  cacheReadInputTokens?: number;
+  /** Input tokens written to the prompt cache. */
+  cacheWriteInputTokens?: number;
+  /** The writes split by TTL, 1h before 5m; empty when nothing was written. */
+  cacheDetails?: ChatCacheDetail[];
 }
 
 /** Content of the model's answer. */

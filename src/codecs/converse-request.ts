@@ -6,6 +6,7 @@ import { contentBlockToPart, systemBlockToText } from './converse-content.js';
 import { checkConversation, checkSystemBlocks } from './conversation-rules.js';
 import { asArray, asNumber, asObject, asString } from './json-values.js';
 import { checkGuardrailIdentity } from '../guardrails/inline/inline-guardrail-config.js';
+import { converseCacheCheckpoints } from '../caching/converse-checkpoints.js';
 
 /** Converse options that do not reach the backend but shape the response. */
 export interface ConverseResponseOptions {
@@ -70,6 +71,7 @@ export function parseConverseRequest(body: unknown, model: ResolvedModel, operat
   const serviceTier = asObject(request.serviceTier);
   if (serviceTier) errors.checkEnum('serviceTier.type', serviceTier.type, SERVICE_TIERS);
   checkGuardrailConfig(request.guardrailConfig, operation, errors);
+  const cacheCheckpoints = converseCacheCheckpoints(request, errors);
   errors.throwIfAny();
 
   if (model.kind !== 'chat') {
@@ -107,6 +109,7 @@ export function parseConverseRequest(body: unknown, model: ResolvedModel, operat
       stopSequences,
       reasoning,
       responseSchema: parseResponseSchema(request.outputConfig),
+      ...(cacheCheckpoints.length > 0 ? { cacheCheckpoints } : {}),
     },
     response: {
       additionalModelResponseFieldPaths: responsePaths as string[],

@@ -2,6 +2,7 @@ import type { ChatOutputPart, ChatResponse, ChatStopReason, ChatUsage } from '..
 import type { ResolvedModel } from '../models/registry.js';
 import type { ConverseResponseOptions } from './converse-request.js';
 import { toBase64 } from './json-values.js';
+import { allInputTokens, converseCacheFields } from '../caching/cache-usage-fields.js';
 
 /** Neutral answer → Converse response body (`output`, `stopReason`, `usage`, `metrics`, …). */
 
@@ -19,9 +20,12 @@ export function partToContentBlock(part: ChatOutputPart): Record<string, unknown
   }
 }
 
-/** Converse `usage`: `totalTokens` is always present, as SDK-based clients require. */
-export function converseUsage(usage: ChatUsage): Record<string, number> {
-  return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, totalTokens: usage.inputTokens + usage.outputTokens };
+/**
+ * Converse `usage`: `totalTokens` is always present, as SDK-based clients require, and counts cache reads
+ * and writes too; the cache members appear when the request used the prompt cache.
+ */
+export function converseUsage(usage: ChatUsage): Record<string, unknown> {
+  return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, totalTokens: allInputTokens(usage) + usage.outputTokens, ...converseCacheFields(usage) };
 }
 
 /** The native stop reason a family's own API would report, for `additionalModelResponseFields`. */

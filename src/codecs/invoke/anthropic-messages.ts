@@ -7,6 +7,9 @@ import { ContentBlockTracker } from '../content-block-tracker.js';
 import { checkKeys, checkNumber, collect, malformedInput } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeContext, InvokeStreamEncoder } from './types.js';
 import { toolsForChoice } from './tool-choice.js';
+import { anthropicCacheCheckpoints } from '../../caching/anthropic-checkpoints.js';
+import { withPromptCacheUsage } from '../../caching/cache-accounting.js';
+import { anthropicDeltaCacheUsage, anthropicUsage } from '../../caching/cache-usage-fields.js';
 
 /**
  * Anthropic Claude, Messages API (`anthropic_version: bedrock-2023-05-31`): text, images, documents, tools,
@@ -188,6 +191,7 @@ function decode(body: Record<string, unknown>, model: ResolvedModel): ChatReques
     topK: asNumber(body.top_k),
     stopSequences: (asArray(body.stop_sequences) ?? []).filter((sequence): sequence is string => typeof sequence === 'string'),
     reasoning,
+    ...cacheCheckpointsOf(body),
   };
 }
 
@@ -211,9 +215,12 @@ function messageShell(context: InvokeContext) {
   return { id: bedrockId('msg_bdrk_', context.requestId), type: 'message', role: 'assistant', model: anthropicModelName(context.model.baseModelId) };
 }
 
-function usage(inputTokens: number, outputTokens: number) {
-  return { input_tokens: inputTokens, output_tokens: outputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+/** `cache_control` blocks, carried as neutral checkpoints (absent when there are none). */
+function cacheCheckpointsOf(body: Record<string, unknown>): Pick<ChatRequest, 'cacheCheckpoints'> {
+  const cacheCheckpoints = anthropicCacheCheckpoints(body);
+  return cacheCheckpoints.length > 0 ? { cacheCheckpoints } : {};
 }
+
 
 type BlockKind = 'text' | 'thinking' | 'tool_use' | 'redacted_thinking';
 
@@ -237,7 +244,7 @@ function streamEncoder(context: InvokeContext): InvokeStreamEncoder {
       const chunks: Record<string, unknown>[] = [];
       if (!started) {
         started = true;
-        const message = { ...messageShell(context), content: [], stop_reason: null, stop_sequence: null, usage: usage(countChatRequestTokens(context.request), 1) };
+        const message = { ...messageShell(context), content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage(withPromptCacheUsage({ inputTokens: countChatRequestTokens(context.request), outputTokens: 1 }, context.promptCache)) };
         chunks.push({ type: 'message_start', message });
       }
       switch (event.type) {
@@ -264,7 +271,7 @@ function streamEncoder(context: InvokeContext): InvokeStreamEncoder {
           chunks.push({
             type: 'message_delta',
             delta: { stop_reason: claudeStopReason(event.stopReason), stop_sequence: event.stopSequence ?? null },
-            usage: { output_tokens: event.usage.outputTokens },
+            usage: { output_tokens: event.usage.outputTokens, ...anthropicDeltaCacheUsage(event.usage) },
           });
           chunks.push({ type: 'message_stop' });
           break;
@@ -298,7 +305,7 @@ export const anthropicMessagesCodec: InvokeChatCodec = {
       content,
       stop_reason: claudeStopReason(answer.stopReason),
       stop_sequence: answer.stopSequence ?? null,
-      usage: usage(answer.usage.inputTokens, answer.usage.outputTokens),
+      usage: anthropicUsage(answer.usage),
     };
   },
   streamEncoder,

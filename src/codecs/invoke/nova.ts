@@ -6,6 +6,7 @@ import { partToContentBlock } from '../converse-response.js';
 import { asArray, asObject, toBase64 } from '../json-values.js';
 import { checkKeys, checkNumber, collect, malformedInput, typeViolation } from './native-body-errors.js';
 import type { InvokeChatCodec, InvokeStreamEncoder } from './types.js';
+import { allInputTokens, novaCacheFields } from '../../caching/cache-usage-fields.js';
 
 /**
  * Amazon Nova, schema `messages-v1`. The body is Converse with different casing in `inferenceConfig`
@@ -144,10 +145,11 @@ export const novaCodec: InvokeChatCodec = {
   decode,
   encode(answer) {
     const { inputTokens, outputTokens } = answer.usage;
+    const cache = novaCacheFields(answer.usage);
     return {
       output: { message: { role: 'assistant', content: answer.content.map(partToContentBlock) } },
       stopReason: novaStopReason(answer.stopReason),
-      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, cacheReadInputTokenCount: 0, cacheWriteInputTokenCount: 0 },
+      usage: { inputTokens, outputTokens, totalTokens: allInputTokens(answer.usage) + outputTokens, ...cache },
     };
   },
   streamEncoder,

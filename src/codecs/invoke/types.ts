@@ -1,6 +1,7 @@
 import type { EmbeddingRequest, EmbeddingResponse, ImageRequest, ImageResponse } from '../../backends/types.js';
 import type { ChatRequest, ChatResponse, ChatStreamEvent } from '../../chat/types.js';
 import type { ResolvedModel } from '../../models/registry.js';
+import type { PromptCacheUsage } from '../../caching/cache-accounting.js';
 
 /**
  * The contracts of InvokeModel codecs. Each provider's native body format has one codec file that
@@ -15,6 +16,8 @@ export interface InvokeContext {
   request: ChatRequest;
   /** A per-call random id (uuid) codecs may derive response ids from. */
   requestId: string;
+  /** What the request read from and wrote to the prompt cache, for usage reported before the answer ends. */
+  promptCache?: PromptCacheUsage;
 }
 
 /** Turns neutral stream events into the provider's native chunk objects, in the provider's order. */
