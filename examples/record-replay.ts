@@ -11,7 +11,7 @@ import { createRecordingBackend, createScriptedBackend, localBedrock, type Backe
 
 const directory = await mkdtemp(join(tmpdir(), 'local-bedrock-example-'));
 const cassette = join(directory, 'converse.json');
-const modelId = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+const modelId = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 
 /** Makes the same two calls through a client answered by a recording backend, and returns what they said. */
 async function twoCalls(backend: Backend, mode: CassetteMode): Promise<string[]> {

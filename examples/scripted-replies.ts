@@ -14,7 +14,7 @@ const runtime = createRuntime({
 });
 const client = new BedrockRuntimeClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 client.middlewareStack.use(localBedrock(runtime));
-const modelId = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+const modelId = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const ask = (text: string) => ({ modelId, messages: [{ role: 'user' as const, content: [{ text }] }] });
 
 runtime.scripted?.enqueue({ text: 'The first call gets this exact text.' });

@@ -88,6 +88,8 @@ describe.each(FRONT_DOORS)('ConverseStream through the %s door', (door) => {
       (
         await client.send(
           streamCommand({
+            // Latency-optimized inference exists only for a few models, through their inference profiles.
+            modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0',
             performanceConfig: { latency: 'optimized' },
             serviceTier: { type: 'priority' },
             additionalModelResponseFieldPaths: ['/stop_sequence'],

@@ -187,7 +187,8 @@ describe.each(FRONT_DOORS)('Converse through the %s door', (door) => {
 
   it('echoes performanceConfig and serviceTier', async () => {
     const { client } = runtimeClient(door);
-    const output = await client.send(converse({ performanceConfig: { latency: 'optimized' }, serviceTier: { type: 'flex' } }));
+    // Latency-optimized inference exists only for a few models, through their inference profiles.
+    const output = await client.send(converse({ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', performanceConfig: { latency: 'optimized' }, serviceTier: { type: 'flex' } }));
     expect(output.performanceConfig).toEqual({ latency: 'optimized' });
     expect(output.serviceTier).toEqual({ type: 'flex' });
   });

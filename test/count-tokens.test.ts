@@ -23,6 +23,8 @@ const WEATHER_TOOL: Tool = {
 interface Family {
   name: string;
   modelId: string;
+  /** The id Converse and InvokeModel are called with, when the model is profile-only (CountTokens takes base ids). */
+  invokeId?: string;
   /** A native InvokeModel body of the family. */
   body: Json;
   /** The input count in the native response, where the family reports one. */
@@ -79,7 +81,7 @@ const FAMILIES: Family[] = [
     system: [{ text: 'Be brief.' }],
   },
   { name: 'Jamba', modelId: 'ai21.jamba-1-5-mini-v1:0', body: { messages: [{ role: 'user', content: PROMPT }], max_tokens: 200 }, nativeInput: (body) => at(body, 'usage', 'prompt_tokens'), system: [{ text: 'Be brief.' }] },
-  { name: 'DeepSeek', modelId: 'deepseek.r1-v1:0', body: { prompt: `<｜begin▁of▁sentence｜><｜User｜>${PROMPT}<｜Assistant｜><think>\n`, max_tokens: 200 } },
+  { name: 'DeepSeek', modelId: 'deepseek.r1-v1:0', invokeId: 'us.deepseek.r1-v1:0', body: { prompt: `<｜begin▁of▁sentence｜><｜User｜>${PROMPT}<｜Assistant｜><think>\n`, max_tokens: 200 } },
   {
     name: 'gpt-oss',
     modelId: 'openai.gpt-oss-20b-1:0',
@@ -119,9 +121,9 @@ describe.each(FRONT_DOORS)('CountTokens through the %s door', (door) => {
       const counted = await countConverse(client, family.modelId, converse);
       expect(counted).toBeGreaterThan(0);
 
-      const answer = await client.send(new ConverseCommand({ modelId: family.modelId, ...converse, inferenceConfig: { maxTokens: 50 } }));
+      const answer = await client.send(new ConverseCommand({ modelId: family.invokeId ?? family.modelId, ...converse, inferenceConfig: { maxTokens: 50 } }));
       expect(answer.usage?.inputTokens).toBe(counted);
-      const events = await collectEvents((await client.send(new ConverseStreamCommand({ modelId: family.modelId, ...converse }))).stream);
+      const events = await collectEvents((await client.send(new ConverseStreamCommand({ modelId: family.invokeId ?? family.modelId, ...converse }))).stream);
       expect(events.find((event) => event.metadata)?.metadata?.usage?.inputTokens).toBe(counted);
     });
 
@@ -130,10 +132,10 @@ describe.each(FRONT_DOORS)('CountTokens through the %s door', (door) => {
       const counted = await countInvoke(client, family.modelId, family.body);
       expect(counted).toBeGreaterThan(0);
 
-      const result = await invoke(client, family.modelId, family.body);
+      const result = await invoke(client, family.invokeId ?? family.modelId, family.body);
       expect(Number(result.headers['x-amzn-bedrock-input-token-count'])).toBe(counted);
       if (family.nativeInput) expect(family.nativeInput(result.body)).toBe(counted);
-      const { chunks } = await invokeStream(client, family.modelId, family.body);
+      const { chunks } = await invokeStream(client, family.invokeId ?? family.modelId, family.body);
       expect(invocationMetrics(chunks)?.inputTokenCount).toBe(counted);
       if (family.streamInput) expect(family.streamInput(chunks)).toBe(counted);
     });

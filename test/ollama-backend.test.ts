@@ -18,7 +18,7 @@ import { startFakeOllama, type ChatScript, type FakeOllama } from './support/fak
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
-const SONNET_37 = 'anthropic.claude-3-7-sonnet-20250219-v1:0';
+const SONNET_37 = 'us.anthropic.claude-3-7-sonnet-20250219-v1:0';
 
 /** The two ways to put local-bedrock in front of a real `BedrockRuntimeClient`. */
 const doors = [

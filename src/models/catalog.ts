@@ -27,8 +27,9 @@ export type ModelFamily =
 export type ModelKind = 'chat' | 'embedding' | 'image' | 'video' | 'speech' | 'rerank';
 
 /**
- * What a chat model supports, from AWS's "supported models and model features" table. Operations and
- * later feature checks read these; streaming is what InvokeModelWithResponseStream and ConverseStream need.
+ * What a chat model supports, from AWS's "supported models and model features" table. `feature-checks.ts`
+ * refuses Converse requests that use a feature the model lacks; streaming is what InvokeModelWithResponseStream
+ * and ConverseStream need.
  */
 export interface ModelFeatures {
   /** System prompts (Titan Text and Mistral 7B/Mixtral have none). */
@@ -37,6 +38,8 @@ export interface ModelFeatures {
   tools: boolean;
   /** Tool use while streaming (Llama 3.1+, Mistral Large: tools only without streaming). */
   streamingTools: boolean;
+  /** `toolChoice` `any` and `tool` (Llama 3.1+ accept only `auto`). */
+  forcedToolChoice: boolean;
   /** Image input. */
   vision: boolean;
   /** Document blocks. */
@@ -45,9 +48,9 @@ export interface ModelFeatures {
   streaming: boolean;
 }
 
-const ALL_FEATURES: ModelFeatures = { system: true, tools: true, streamingTools: true, vision: true, documents: true, streaming: true };
-const TEXT_ONLY: ModelFeatures = { system: true, tools: false, streamingTools: false, vision: false, documents: true, streaming: true };
-const NO_CHAT_FEATURES: ModelFeatures = { system: false, tools: false, streamingTools: false, vision: false, documents: false, streaming: false };
+const ALL_FEATURES: ModelFeatures = { system: true, tools: true, streamingTools: true, forcedToolChoice: true, vision: true, documents: true, streaming: true };
+const TEXT_ONLY: ModelFeatures = { system: true, tools: false, streamingTools: false, forcedToolChoice: false, vision: false, documents: true, streaming: true };
+const NO_CHAT_FEATURES: ModelFeatures = { system: false, tools: false, streamingTools: false, forcedToolChoice: false, vision: false, documents: false, streaming: false };
 
 /** One line of the catalog. */
 export interface CatalogEntry {
@@ -61,6 +64,11 @@ export interface CatalogEntry {
   contextWindow?: number;
   /** What the model supports; every feature for chat lines that name none, none for other kinds. */
   features: ModelFeatures;
+  /**
+   * Whether `performanceConfig.latency: optimized` is served optimized when the model is called through an
+   * inference profile (AWS's latency-optimized list); everything else is served, and echoed, as `standard`.
+   */
+  latencyOptimized?: boolean;
 }
 
 type Line = Omit<CatalogEntry, 'features'> & { features?: Partial<ModelFeatures> };
@@ -76,7 +84,7 @@ const CATALOG: readonly CatalogEntry[] = (
     // The 1M-token Claude lines (Opus/Sonnet 4.6 and later) precede the 200K Claude 4 line that would match them.
     { pattern: /^anthropic\.claude-((opus|sonnet)-4-[6-9]|(opus|sonnet)-5|fable)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 128000, contextWindow: 1_000_000 },
     { pattern: /^anthropic\.claude-(3-7|sonnet-4|haiku-4|opus-4)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 64000, contextWindow: 200_000 },
-    { pattern: /^anthropic\.claude-3-5-haiku/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192, contextWindow: 200_000, features: { vision: false } },
+    { pattern: /^anthropic\.claude-3-5-haiku/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192, contextWindow: 200_000, features: { vision: false }, latencyOptimized: true },
     { pattern: /^anthropic\.claude-3-5/, family: 'anthropic', kind: 'chat', maxOutputTokens: 8192, contextWindow: 200_000 },
     { pattern: /^anthropic\.claude-v2:1/, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096, contextWindow: 200_000, features: { ...TEXT_ONLY } },
     { pattern: /^anthropic\.claude-(v2|instant)/, family: 'anthropic', kind: 'chat', maxOutputTokens: 4096, contextWindow: 100_000, features: { ...TEXT_ONLY } },
@@ -87,6 +95,7 @@ const CATALOG: readonly CatalogEntry[] = (
     { pattern: /^amazon\.nova-.*embed/, family: 'amazon-nova', kind: 'embedding' },
     { pattern: /^amazon\.nova-micro/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, contextWindow: 128_000, features: { vision: false, documents: false } },
     { pattern: /^amazon\.nova-(premier|2-)/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, contextWindow: 1_000_000 },
+    { pattern: /^amazon\.nova-pro/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, contextWindow: 300_000, latencyOptimized: true },
     { pattern: /^amazon\.nova-/, family: 'amazon-nova', kind: 'chat', maxOutputTokens: 10000, contextWindow: 300_000 },
     { pattern: /^amazon\.titan-embed/, family: 'amazon-titan', kind: 'embedding' },
     { pattern: /^amazon\.titan-image/, family: 'amazon-titan', kind: 'image' },
@@ -97,13 +106,14 @@ const CATALOG: readonly CatalogEntry[] = (
     // Llama 3.1+ (`llama3-1-…`, `llama3-2-…`, `llama3-3-…`) have 128K windows; the original Llama 3 (`llama3-8b`) has 8K.
     // Both keep the 2048 `max_gen_len` ceiling of AWS's Llama schema.
     // Llama's native max_gen_len tops out at 2048 on Bedrock for every Llama 2 and 3.x model.
-    { pattern: /^meta\.llama3-2-(11b|90b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 128_000, features: { streamingTools: false } },
+    { pattern: /^meta\.llama3-2-(11b|90b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 128_000, features: { streamingTools: false, forcedToolChoice: false } },
     { pattern: /^meta\.llama3-2-(1b|3b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 128_000, features: { ...TEXT_ONLY } },
-    { pattern: /^meta\.llama3-\d+-/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 128_000, features: { vision: false, streamingTools: false } },
+    { pattern: /^meta\.llama3-1-(70b|405b)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 128_000, features: { vision: false, streamingTools: false, forcedToolChoice: false }, latencyOptimized: true },
+    { pattern: /^meta\.llama3-\d+-/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 128_000, features: { vision: false, streamingTools: false, forcedToolChoice: false } },
     { pattern: /^meta\.llama(2|3-)/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 2048, contextWindow: 8_000, features: { ...TEXT_ONLY } },
-    { pattern: /^meta\.llama4-scout/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, contextWindow: 3_500_000, features: { vision: false, streamingTools: false } },
-    { pattern: /^meta\.llama4-/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, contextWindow: 1_000_000, features: { vision: false, streamingTools: false } },
-    { pattern: /^meta\./, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, contextWindow: 128_000, features: { vision: false, streamingTools: false } },
+    { pattern: /^meta\.llama4-scout/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, contextWindow: 3_500_000, features: { streamingTools: false, forcedToolChoice: false } },
+    { pattern: /^meta\.llama4-/, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, contextWindow: 1_000_000, features: { streamingTools: false, forcedToolChoice: false } },
+    { pattern: /^meta\./, family: 'meta-llama', kind: 'chat', maxOutputTokens: 8192, contextWindow: 128_000, features: { vision: false, streamingTools: false, forcedToolChoice: false } },
     { pattern: /^mistral\.(mistral-7b|mixtral)/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, contextWindow: 32_000, features: { ...TEXT_ONLY, system: false } },
     { pattern: /^mistral\.pixtral/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, contextWindow: 128_000, features: { streamingTools: false } },
     { pattern: /^mistral\.mistral-(small|large)-2402/, family: 'mistral', kind: 'chat', maxOutputTokens: 8192, contextWindow: 32_000, features: { vision: false, streamingTools: false } },
@@ -114,7 +124,9 @@ const CATALOG: readonly CatalogEntry[] = (
     { pattern: /^cohere\./, family: 'cohere', kind: 'chat', maxOutputTokens: 4000, contextWindow: 4_000, features: { ...TEXT_ONLY, system: false } },
     { pattern: /^ai21\.jamba-instruct/, family: 'ai21', kind: 'chat', maxOutputTokens: 4096, contextWindow: 256_000, features: { ...TEXT_ONLY, documents: false } },
     { pattern: /^ai21\./, family: 'ai21', kind: 'chat', maxOutputTokens: 4096, contextWindow: 256_000, features: { vision: false } },
-    { pattern: /^deepseek\./, family: 'deepseek', kind: 'chat', maxOutputTokens: 32768, contextWindow: 128_000, features: { ...TEXT_ONLY } },
+    // DeepSeek-R1 answers `toolConfig` with "This model doesn't support tool use."; V3.x calls tools.
+    { pattern: /^deepseek\.r1/, family: 'deepseek', kind: 'chat', maxOutputTokens: 32768, contextWindow: 128_000, features: { ...TEXT_ONLY } },
+    { pattern: /^deepseek\./, family: 'deepseek', kind: 'chat', maxOutputTokens: 32768, contextWindow: 128_000, features: { vision: false } },
     { pattern: /^openai\./, family: 'openai', kind: 'chat', maxOutputTokens: 32768, contextWindow: 128_000, features: { vision: false, documents: false } },
     { pattern: /^qwen\.qwen3-coder/, family: 'qwen', kind: 'chat', maxOutputTokens: 32768, contextWindow: 256_000, features: { vision: false } },
     { pattern: /^qwen\./, family: 'qwen', kind: 'chat', maxOutputTokens: 32768, contextWindow: 128_000, features: { vision: false } },

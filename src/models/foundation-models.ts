@@ -34,6 +34,16 @@ export interface FoundationModelDefinition {
   inferenceTypesSupported: FoundationModelInferenceType[];
   /** `LEGACY` models still answer but are on their way out. */
   lifecycleStatus?: 'ACTIVE' | 'LEGACY';
+  /**
+   * When the model stops answering (ISO-8601, read against `runtime.clock`): from then on every runtime call
+   * gets `ResourceNotFoundException` "This model version has reached the end of its life…".
+   */
+  endOfLifeTime?: string;
+  /**
+   * The service tiers the model is offered in. A request for a tier not listed is served, and echoed, as
+   * `default`; without a list every requested tier is echoed as asked.
+   */
+  serviceTiers?: ('priority' | 'default' | 'flex' | 'reserved')[];
   /** The geographies with a system-defined inference profile (`us.<modelId>`, `global.<modelId>` …). */
   inferenceProfiles?: InferenceProfileGeography[];
 }

@@ -5,7 +5,7 @@ import { expect, test, type RecordedStreamEvent } from '../../src/testing/vitest
 // The call log: every call the test's runtime answered, with the decoded request, the response and the raw
 // HTTP request.
 
-const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const hello = { role: 'user' as const, content: [{ text: 'Hello' }] };
 
 test('each call keeps its decoded request, its response and the raw HTTP request', async ({ bedrock }) => {

@@ -7,7 +7,7 @@ import { createBedrockTest, createLocalBedrock, expect, test, type LocalBedrockF
 // Every test gets its own runtime: scripts, calls and backends are never shared — not between tests, not
 // between concurrent tests, not between workers (nothing lives at module level).
 
-const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 
 async function say(client: BedrockRuntimeClient, text: string): Promise<string | undefined> {
   const output = await client.send(new ConverseCommand({ modelId: HAIKU, messages: [{ role: 'user', content: [{ text }] }] }));

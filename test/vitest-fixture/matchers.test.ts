@@ -5,7 +5,7 @@ import { createLocalBedrock, expect, test, type LocalBedrockFixture } from '../.
 // The matchers importing `local-bedrock/vitest` registers, passing and failing. A failing matcher lists
 // every call the runtime received.
 
-const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const HAIKU_PROFILE = `us.${HAIKU}`;
 const LLAMA = 'meta.llama3-8b-instruct-v1:0';
 
@@ -109,7 +109,7 @@ describe('any operation', () => {
     await converseThenInvoke(bedrock);
     expect(bedrock).toHaveBeenCalledWithModel(HAIKU_PROFILE);
     expect(bedrock).toHaveBeenCalledWithModel(/^meta\./);
-    expect(bedrock).not.toHaveBeenCalledWithModel('anthropic.claude-3-haiku-20240307-v1:0');
+    expect(bedrock).not.toHaveBeenCalledWithModel('anthropic.claude-3-5-sonnet-20240620-v1:0');
     expect(() => expect(bedrock).toHaveBeenCalledWithModel('amazon.nova-pro-v1:0')).toThrow(`expected bedrock to have received a call matching {"modelId": "amazon.nova-pro-v1:0"}.\n${CALL_LIST}`);
   });
 

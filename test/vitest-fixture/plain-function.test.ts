@@ -5,7 +5,7 @@ import { createLocalBedrock, type LocalBedrockFixture } from '../../src/testing/
 // Without vitest fixtures (or in jest, node:test…): create the same `bedrock` object in a hook and dispose
 // of it after each test.
 
-const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 
 describe('createLocalBedrock()', () => {
   let bedrock: LocalBedrockFixture;

@@ -10,7 +10,7 @@ import { expect, test } from '../../src/testing/vitest.js';
 
 // Scripting a test's answers: `bedrock.on(operation, match)` then replies, read as a sentence.
 
-const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const WEATHER_TOOL = { toolSpec: { name: 'get_weather', inputSchema: { json: { type: 'object', properties: { city: { type: 'string' } } } } } };
 
 const ask = (text: string, modelId = HAIKU) => new ConverseCommand({ modelId, messages: [{ role: 'user', content: [{ text }] }], toolConfig: { tools: [WEATHER_TOOL] } });
@@ -71,7 +71,7 @@ describe('replies', () => {
   test('a script matches the model id in any form the caller sends', async ({ bedrock }) => {
     bedrock.on('Converse', { modelId: `us.${HAIKU}` }).reply({ text: 'matched through the profile' });
     expect(textOf(await bedrock.runtimeClient.send(ask('Hi', HAIKU)))).toBe('matched through the profile');
-    expect(textOf(await bedrock.runtimeClient.send(ask('Hi', 'anthropic.claude-3-haiku-20240307-v1:0')))).not.toBe('matched through the profile');
+    expect(textOf(await bedrock.runtimeClient.send(ask('Hi', 'anthropic.claude-3-5-sonnet-20240620-v1:0')))).not.toBe('matched through the profile');
   });
 
   test('a script answers only its operation; onAny answers every chat operation', async ({ bedrock }) => {

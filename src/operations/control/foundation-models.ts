@@ -26,7 +26,7 @@ function modelSummary(model: FoundationModelDefinition, region: string) {
     responseStreamingSupported: model.responseStreamingSupported,
     customizationsSupported: model.customizationsSupported ?? [],
     inferenceTypesSupported: model.inferenceTypesSupported,
-    modelLifecycle: { status: model.lifecycleStatus ?? 'ACTIVE' },
+    modelLifecycle: { status: model.lifecycleStatus ?? 'ACTIVE', ...(model.endOfLifeTime === undefined ? {} : { endOfLifeTime: model.endOfLifeTime }) },
   };
 }
 
