@@ -9,6 +9,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { BackendName } from './core/runtime.js';
 import { startServer, type ServerCredentials, type StartServerOptions } from './front-doors/server.js';
 import { parseModelMap, type ModelMap } from './models/model-map.js';
+import { readFaultRules, readQuotaTable } from './server/fault-quota-input.js';
 
 const HELP = `Usage: local-bedrock serve [options]
 
@@ -22,8 +23,15 @@ Options (flags win over environment variables, which win over the config file):
   --ollama-host <url>      where Ollama listens                     env OLLAMA_HOST            default http://127.0.0.1:11434
   --model-map <id=model,…> Bedrock model id (or prefix*) → backend model   env LOCAL_BEDROCK_MODEL_MAP
   --default-model <model>  backend model for ids no map names       env LOCAL_BEDROCK_DEFAULT_MODEL
+  --faults <json|file>     fault rules from the start: one rule or a list, as JSON or a JSON file
+                           e.g. '[{"operation":"Converse","error":"ThrottlingException","times":2}]'
+                                                                     env LOCAL_BEDROCK_FAULTS (JSON)
+  --quotas <json|file>     on-demand quotas by model id or prefix*, as JSON or a JSON file
+                           e.g. '{"anthropic.*":{"requestsPerMinute":50,"tokensPerMinute":200000}}'
+                                                                     env LOCAL_BEDROCK_QUOTAS (JSON)
   --config <file.json>     config file: { port, host, backend, ollamaHost, modelMap, defaultModel,
-                           verifySignatures, credentials, shutdownGraceMs }   env LOCAL_BEDROCK_CONFIG
+                           verifySignatures, credentials, shutdownGraceMs, faults, faultSeed,
+                           quotas }                                  env LOCAL_BEDROCK_CONFIG
   --verify-signatures      verify SigV4 signatures against the config file's "credentials"
                            (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)   env LOCAL_BEDROCK_VERIFY_SIGNATURES=1
   --quiet                  no request log lines
@@ -31,6 +39,16 @@ Options (flags win over environment variables, which win over the config file):
   -v, --version            the version
 
 Then point clients at it:  AWS_ENDPOINT_URL=http://127.0.0.1:4599
+
+Change faults and quotas while it runs (plain HTTP, no signature needed, like /health):
+  POST   /_local-bedrock/faults   one rule or a list → 201 {"rules": [...]}; an invalid rule → 400
+  GET    /_local-bedrock/faults   the active rules, newest first
+  DELETE /_local-bedrock/faults   removes every rule
+  PUT    /_local-bedrock/quotas   replaces the quota table (and forgets usage)
+  DELETE /_local-bedrock/quotas   removes every quota
+  e.g. curl -X POST localhost:4599/_local-bedrock/faults -d '{"operation":"Converse","error":"ThrottlingException","times":1}'
+  A fault rule: { operation?, modelId?, calls?, times?, probability?, latencyMs?, and one of
+  error (+ message?, retryAfterSeconds?), streamCut: { afterEvents, exception }, dropConnection: true | { afterEvents } }.
 `;
 
 /** What a config file may hold. */
@@ -44,6 +62,9 @@ interface ConfigFile {
   verifySignatures?: boolean;
   credentials?: ServerCredentials[];
   shutdownGraceMs?: number;
+  faults?: unknown;
+  faultSeed?: number;
+  quotas?: unknown;
 }
 
 class UsageError extends Error {}
@@ -73,6 +94,33 @@ function toBackend(value: string | undefined, source: string): BackendName | und
   return value;
 }
 
+/** A flag's value that is JSON itself, or the path of a JSON file. */
+function readJsonArgument(value: string, flag: string): unknown {
+  const inline = /^\s*[[{]/.test(value);
+  let text = value;
+  if (!inline) {
+    try {
+      text = readFileSync(value, 'utf8');
+    } catch (error) {
+      throw new UsageError(`${flag}: "${value}" is neither JSON nor a readable file (${error instanceof Error ? error.message : String(error)}).`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${inline ? 'the value' : value} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Checks JSON-given faults or quotas, reporting a problem as a usage error that names where it came from. */
+function checked<T>(read: (value: unknown) => T, value: unknown, source: string): T {
+  try {
+    return read(value);
+  } catch (error) {
+    throw new UsageError(`${source}: ${error instanceof Error ? error.message.replace(/^\[local-bedrock\] /, '') : String(error)}`);
+  }
+}
+
 const isTrue = (value: string | undefined) => value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 
 /** Flags > environment > config file > defaults, for every setting. */
@@ -87,6 +135,8 @@ function resolveOptions(argv: string[], env: NodeJS.ProcessEnv): { options: Star
       'model-map': { type: 'string' },
       'default-model': { type: 'string' },
       config: { type: 'string' },
+      faults: { type: 'string' },
+      quotas: { type: 'string' },
       'verify-signatures': { type: 'boolean' },
       quiet: { type: 'boolean' },
     },
@@ -109,6 +159,15 @@ function resolveOptions(argv: string[], env: NodeJS.ProcessEnv): { options: Star
     ...(ollamaHost ? { ollama: { host: ollamaHost } } : {}),
     shutdownGraceMs: config.shutdownGraceMs,
   };
+  // The environment's LOCAL_BEDROCK_FAULTS / LOCAL_BEDROCK_QUOTAS are read by the runtime itself: leave the options unset for them.
+  if (flags.faults !== undefined) options.faults = checked(readFaultRules, readJsonArgument(flags.faults, '--faults'), '--faults');
+  else if (!env.LOCAL_BEDROCK_FAULTS?.trim() && config.faults !== undefined) options.faults = checked(readFaultRules, config.faults, 'config "faults"');
+  if (flags.quotas !== undefined) options.quotas = checked(readQuotaTable, readJsonArgument(flags.quotas, '--quotas'), '--quotas');
+  else if (!env.LOCAL_BEDROCK_QUOTAS?.trim() && config.quotas !== undefined) options.quotas = checked(readQuotaTable, config.quotas, 'config "quotas"');
+  if (!env.LOCAL_BEDROCK_FAULT_SEED?.trim() && config.faultSeed !== undefined) {
+    if (typeof config.faultSeed !== 'number' || !Number.isFinite(config.faultSeed)) throw new UsageError(`config "faultSeed": ${JSON.stringify(config.faultSeed)} is not a number.`);
+    options.faultSeed = config.faultSeed;
+  }
   const verify = flags['verify-signatures'] ?? (env.LOCAL_BEDROCK_VERIFY_SIGNATURES !== undefined ? isTrue(env.LOCAL_BEDROCK_VERIFY_SIGNATURES) : config.verifySignatures);
   if (verify) {
     const fromEnv = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? [{ accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }] : [];

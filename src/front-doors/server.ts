@@ -13,6 +13,7 @@ import type { LocalHttpRequest } from '../core/http-types.js';
 import { createRuntime, type LocalBedrockOptions, type LocalBedrockRuntime } from '../core/runtime.js';
 import { parseModelMap } from '../models/model-map.js';
 import { sniffProtocol } from '../server/protocol-sniffing.js';
+import { ADMIN_PATH_PREFIX, answerAdminRequest } from '../server/admin-endpoints.js';
 import { authErrorResponse, verifyRequest, type VerifySignaturesOptions } from '../server/sigv4-verification.js';
 import { abortNodeResponse, fromNodeRequest, fromStreamingNodeRequest, readNodeBody, writeNodeResponse, type NodeRequest, type NodeResponse } from '../http/node.js';
 import { hasStreamedBody } from '../operations/runtime/bidirectional/streamed-body.js';
@@ -140,6 +141,7 @@ function buildBanner(url: string, runtime: LocalBedrockRuntime, options: StartSe
     `  models       ${models}`,
     `  signatures   ${signatures}`,
     `  health       ${url}/health`,
+    `  faults       ${url}${ADMIN_PATH_PREFIX}faults (GET, POST, DELETE); quotas: ${ADMIN_PATH_PREFIX}quotas (PUT, DELETE)`,
     `  use it       AWS_ENDPOINT_URL=${url}`,
   ].join('\n');
 }
@@ -151,7 +153,9 @@ function formatLogLine(entry: RequestLogEntry): string {
 
 /**
  * Starts local Bedrock on one loopback port that speaks HTTP/1.1 and h2c, serving the runtime and control
- * plane APIs, `GET /health`, and (optionally) SigV4 verification. Point any client at `server.url`.
+ * plane APIs, `GET /health`, the admin endpoints `/_local-bedrock/faults` and `/_local-bedrock/quotas` (inject
+ * faults and set quotas at run time, over plain HTTP), and (optionally) SigV4 verification. Point any client
+ * at `server.url`.
  *
  * @example
  * const server = await startServer({ port: 0, responses: [{ text: 'Hello!' }] });
@@ -206,6 +210,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     }
     // InvokeModelWithBidirectionalStream's input keeps arriving while the answer is written: stream it.
     const local = hasStreamedBody(request.method ?? '', request.url ?? '') ? fromStreamingNodeRequest(request) : fromNodeRequest(request, await readNodeBody(request));
+    // Like /health, the admin endpoints answer without a signature: tests in any language reach them with plain HTTP.
+    const admin = answerAdminRequest(runtime, local);
+    if (admin) {
+      await writeNodeResponse(response, admin);
+      return;
+    }
     const rejection = verifySignatures && verifyRequest(local, verifySignatures, new Date());
     if (rejection) {
       writeLog({ method: local.method, path: local.path, operation: undefined, statusCode: 403, error: rejection.name, durationMs: performance.now() - startedAt, protocol });
@@ -214,7 +224,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Loc
     }
     if (log) pendingLog.set(local, { startedAt, protocol });
     try {
-      await writeNodeResponse(response, await handleBedrockRequest(runtime, local, { signal: entry.controller.signal }));
+      const answered = await handleBedrockRequest(runtime, local, { signal: entry.controller.signal });
+      // A dropped connection over HTTP/2 loses the whole session, as a reset TCP connection does: clients retry
+      // that as a transient failure, whereas a reset of the one stream reads as a protocol error.
+      if (answered.dropped && 'stream' in response) return void response.stream.session?.destroy();
+      await writeNodeResponse(response, answered);
     } finally {
       pendingLog.delete(local);
     }

@@ -4,10 +4,12 @@ import type { RetryStrategyV2, RetryToken } from '@smithy/types';
 import type { ScriptedBackend } from '../backends/scripted/scripted-backend.js';
 import type { Backend } from '../backends/types.js';
 import { createRuntime, type LocalBedrockOptions, type LocalBedrockRuntime } from '../core/runtime.js';
+import { parseQuotaTable } from '../quotas/quota-limiter.js';
 import { localBedrock, type LocalBedrockPlugin } from '../front-doors/middleware.js';
 import type { OperationName } from '../router/routes.js';
 import type { BedrockCall, ScriptableOperation } from './calls.js';
 import { createReplyChain, type CallMatch, type ReplyChainFor } from './scripting.js';
+import { createFaultScripting, type FaultScripting } from './faults.js';
 
 /**
  * Options of a test's local Bedrock: every runtime option (`backend`, `modelMap`, `responses`, `rules`, …)
@@ -50,7 +52,7 @@ export interface LocalBedrockTestOptions extends Omit<LocalBedrockOptions, 'back
  *   expect(bedrock.lastCall?.operation).toBe('Converse');
  * });
  */
-export interface LocalBedrockFixture {
+export interface LocalBedrockFixture extends FaultScripting {
   /** The runtime answering this test's requests. */
   readonly runtime: LocalBedrockRuntime;
   /** A `BedrockRuntimeClient` (region `us-east-1`, static credentials) answered by `runtime`. */
@@ -89,8 +91,9 @@ export interface LocalBedrockFixture {
    */
   onAny(match?: CallMatch): ReplyChainFor<ScriptableOperation>;
   /**
-   * Forgets every script added since creation, `resetHandlers`-style: the backend's queue and rules go
-   * back to the `responses`, `rules` and `setup` given at creation. The call log is kept (see `clearCalls`).
+   * Forgets every script, fault and quota added since creation, `resetHandlers`-style: the backend's queue
+   * and rules, the faults and the quotas (with their usage) go back to the `responses`, `rules`, `faults`,
+   * `quotas` and `setup` given at creation. The call log is kept (see `clearCalls`).
    *
    * @example
    * bedrock.reset();
@@ -197,7 +200,12 @@ export function createLocalBedrock(options: LocalBedrockTestOptions = {}): Local
   const script = <O extends ScriptableOperation>(operations: readonly O[], match: CallMatch = {}) =>
     createReplyChain(scripted(), operations, { ...match, modelId: resolvedModelId(runtime, match.modelId) });
 
+  // What `reset()` returns to: the faults and quotas the runtime started with (from the options or the environment).
+  const initialFaults = [...runtime.faults.rules].reverse();
+  const initialQuotas = runtimeOptions.quotas ?? parseQuotaTable((runtimeOptions.env ?? process.env).LOCAL_BEDROCK_QUOTAS) ?? {};
+
   const bedrock: LocalBedrockFixture = {
+    ...createFaultScripting(runtime),
     runtime,
     runtimeClient,
     controlClient,
@@ -209,14 +217,19 @@ export function createLocalBedrock(options: LocalBedrockTestOptions = {}): Local
     on: (operation, match) => script([operation], match),
     onAny: (match) => script(CHAT_OPERATIONS, match),
     reset() {
+      runtime.faults.clear();
+      for (const rule of initialFaults) runtime.faults.add(rule);
+      runtime.quotas.clear();
+      for (const [pattern, quota] of Object.entries(initialQuotas)) runtime.quotas.set(pattern, quota);
       const scriptedBackend = runtime.scripted;
-      if (!scriptedBackend) return;
-      scriptedBackend.reset();
-      // `responses` and `rules` script only the scripted backend the runtime makes, not one passed in.
-      if (typeof backend !== 'object' && typeof backend !== 'function') {
-        // The backend consults the rule added last first: add them last to first, so the first wins as at creation.
-        for (const rule of [...(options.rules ?? [])].reverse()) scriptedBackend.addRule(rule);
-        scriptedBackend.enqueue(...(options.responses ?? []));
+      if (scriptedBackend) {
+        scriptedBackend.reset();
+        // `responses` and `rules` script only the scripted backend the runtime makes, not one passed in.
+        if (typeof backend !== 'object' && typeof backend !== 'function') {
+          // The backend consults the rule added last first: add them last to first, so the first wins as at creation.
+          for (const rule of [...(options.rules ?? [])].reverse()) scriptedBackend.addRule(rule);
+          scriptedBackend.enqueue(...(options.responses ?? []));
+        }
       }
       setup?.(bedrock);
     },

@@ -1,7 +1,7 @@
 /**
  * `local-bedrock/vitest`: a `bedrock` fixture for vitest (a fresh runtime and ready SDK clients per test),
- * scripting that reads as a sentence, a typed call log, and matchers. Importing this module registers the
- * matchers with `expect.extend`.
+ * scripting that reads as a sentence, fault injection and quotas, a typed call log, and matchers. Importing
+ * this module registers the matchers with `expect.extend`.
  */
 import { expect, test as baseTest, type TestAPI } from 'vitest';
 import { createLocalBedrock, type LocalBedrockFixture, type LocalBedrockTestOptions } from './fixture.js';
@@ -93,6 +93,9 @@ export type { LocalBedrockFixture, LocalBedrockTestOptions } from './fixture.js'
 export { localBedrockMatchers } from './matchers.js';
 export type { CallExpectation, ConverseExpectation, DeepPartial, InvokeExpectation, LocalBedrockMatchers } from './matchers.js';
 export type { CallMatch, ReplyChain, ReplyChainFor, StreamBreaking } from './scripting.js';
+export type { DelayFault, DropConnectionFault, FailFault, FaultScripting, FaultTarget, RemoveFault, StreamCutFault } from './faults.js';
+export type { FaultRule, StreamFaultException } from '../faults/fault-rules.js';
+export type { ModelQuota, QuotaTable } from '../quotas/quota-limiter.js';
 export { promptOf, systemOf } from './calls.js';
 export type {
   BedrockCall,
