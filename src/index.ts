@@ -23,6 +23,9 @@ export { parseFaultRules } from './faults/fault-rules.js';
 export type { FaultRule, StreamFaultException } from './faults/fault-rules.js';
 export type { FaultInjector } from './faults/fault-injector.js';
 export { parseQuotaTable } from './quotas/quota-limiter.js';
+export { promptCacheSupport } from './caching/cache-support.js';
+export type { PromptCacheSupport } from './caching/cache-support.js';
+export type { PromptCache } from './caching/prompt-cache.js';
 export type { ModelQuota, QuotaLimiter, QuotaTable } from './quotas/quota-limiter.js';
 
 // Guardrails, batch jobs and async invocations (more in `local-bedrock/guardrails` and `local-bedrock/batch`)
@@ -74,6 +77,9 @@ export type {
   ChatToolChoice,
   ChatToolResultPart,
   ChatUsage,
+  ChatCacheCheckpoint,
+  ChatCacheDetail,
+  ChatCacheTtl,
   JsonSchema,
 } from './chat/types.js';
 

@@ -220,6 +220,15 @@ describe.each(FRONT_DOORS)('batch inference jobs through %s', (door) => {
     expect(manifest!.outputTokenCount).toBe(lines.reduce((sum, line) => sum + line.modelOutput!.usage!.outputTokens!, 0));
   });
 
+  it('runs a profile-only model by its base id, as batch jobs do, though live calls need a profile', async () => {
+    const { storage, client } = setup(door);
+    storage.put(INPUT, [claudeRecord(1), claudeRecord(2)]);
+
+    const jobArn = await createJob(client, { modelId: 'anthropic.claude-sonnet-4-20250514-v1:0' });
+
+    expect(await client.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }))).toMatchObject({ status: 'Completed', successRecordCount: 2 });
+  });
+
   it('reads every .jsonl object under an input prefix, each to its own .out', async () => {
     const { storage, client } = setup(door);
     storage.put('s3://in-bucket/batch/a.jsonl', [claudeRecord(1), claudeRecord(2)]);

@@ -98,7 +98,14 @@ describe.each(FRONT_DOORS)('fault injection in streams (%s)', (door) => {
     runtime.faults.add({ streamCut: { afterEvents: 1, exception: 'modelStreamErrorException', message: 'The model crashed.' } });
     const body = JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] });
     const { body: stream } = await client.send(new InvokeModelWithResponseStreamCommand({ modelId: MODEL, body, contentType: 'application/json' }));
-    const error = await caught(collectEvents(stream));
+    const chunks: unknown[] = [];
+    const error = await caught(
+      (async () => {
+        for await (const event of stream!) chunks.push(event);
+      })(),
+    );
+    // Exactly one event, although the stream sends its first chunks together.
+    expect(chunks).toHaveLength(1);
     expect(error).toMatchObject({ name: 'ModelStreamErrorException', message: 'The model crashed.', originalStatusCode: 500 });
   });
 

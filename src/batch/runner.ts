@@ -218,7 +218,7 @@ async function processRecord(context: RunnerContext, job: BatchJob, line: JsonlL
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: encoder.encode(inputText),
   };
-  const response = await handleBedrockRequest(context.runtime, request, { signal });
+  const response = await handleBedrockRequest(context.runtime, request, { signal, origin: 'batch' });
   const outputText = decoder.decode(await bodyBytes(response.body));
   if (response.statusCode !== 200) {
     const message = (parseJson(outputText) as { message?: unknown } | undefined)?.message;

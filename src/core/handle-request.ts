@@ -82,7 +82,7 @@ export async function handleBedrockRequest(
     const fault = runtime.faults.pick(route.operation, route.labels.modelId);
     const early = fault && (await beforeOperation(fault, signal));
     if (!early) admitWithinQuota(runtime, route.operation, request, route.labels.modelId);
-    response = early || (await operation({ runtime, request, labels: route.labels, signal, requestId, startedAt }));
+    response = early || (await operation({ runtime, request, labels: route.labels, signal, requestId, startedAt, origin: options.origin ?? 'api' }));
     if (fault && !early) response = afterOperation(fault, response);
   } catch (error) {
     const bedrockError = toBedrockError(error);

@@ -46,4 +46,9 @@ export interface LocalHttpResponse {
 export interface HandleRequestOptions {
   /** Aborts the request: the backend call is cancelled and a stream ends. */
   signal?: AbortSignal;
+  /**
+   * Who is calling: `api` (a client, the default) or `batch` (a record of a batch job, which the service runs
+   * on base model ids even where on-demand calls need an inference profile).
+   */
+  origin?: 'api' | 'batch';
 }

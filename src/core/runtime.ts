@@ -7,6 +7,7 @@ import { createScriptedBackend, type ScriptedBackend } from '../backends/scripte
 import type { ScriptedReplySource, ScriptedRule } from '../backends/scripted/script.js';
 import type { Backend } from '../backends/types.js';
 import { createModelRegistry, type ModelRegistry, type ModelRegistryOptions } from '../models/registry.js';
+import { resolveFeatureChecks, type FeatureCheckSettings, type FeatureChecksOption } from '../models/feature-checks.js';
 import { FOUNDATION_MODELS, mergeFoundationModels, type FoundationModelDefinition } from '../models/foundation-models.js';
 import { createApplicationProfileStore, type ApplicationProfileStore } from '../models/inference-profiles.js';
 import { applyGuardrailDeclarations, type GuardrailDeclaration } from '../guardrails/declarations.js';
@@ -17,6 +18,7 @@ import { parseFaultRules, type FaultRule } from '../faults/fault-rules.js';
 import { createQuotaLimiter, parseQuotaTable, type QuotaLimiter, type QuotaTable } from '../quotas/quota-limiter.js';
 import { createAsyncInvokeStore, type AsyncInvokeStore } from '../async-invoke/async-invoke-store.js';
 import type { SonicOptions } from '../operations/runtime/bidirectional/sonic-options.js';
+import { createPromptCache, type PromptCache } from '../caching/prompt-cache.js';
 import { CallLog } from './call-log.js';
 import { SYSTEM_CLOCK, type Clock } from './clock.js';
 import { defaultLogger, type LocalBedrockLogger } from './logger.js';
@@ -78,6 +80,18 @@ export interface LocalBedrockOptions extends ModelRegistryOptions {
   batch?: BatchOptions;
   /** Nova Sonic sessions (InvokeModelWithBidirectionalStream): speech hooks and session time limits. */
   sonic?: SonicOptions;
+  /**
+   * Emulates prompt caching: checkpoints (`cachePoint`, `cache_control`) read and write a per-runtime cache
+   * and usage reports cache tokens. `false` reports no cache tokens. Default: `true`.
+   */
+  promptCache?: boolean;
+  /**
+   * Refusing what Bedrock refuses per model: profile-only models by base id, models past end of life, system
+   * prompts, tools, tool use while streaming, forced tool choice, images and documents the model lacks.
+   * `false` relaxes every check, `{ profileOnly: false, … }` the named ones. Default: all on, as changed by
+   * `LOCAL_BEDROCK_FEATURE_CHECKS` (`off`, or pairs such as `profileOnly=off,tools=off`).
+   */
+  featureChecks?: FeatureChecksOption;
 }
 
 const RUNTIME_MARKER = Symbol.for('local-bedrock.LocalBedrockRuntime');
@@ -117,6 +131,10 @@ export interface LocalBedrockRuntime {
   readonly batch: LocalBatch;
   /** Nova Sonic session options (speech hooks, time limits), as given. */
   readonly sonic: SonicOptions;
+  /** The prompt cache checkpoints read and write, on `clock`; `clear()` it between tests. */
+  readonly promptCache: PromptCache;
+  /** Which per-model checks are on (option `featureChecks` over `LOCAL_BEDROCK_FEATURE_CHECKS`). */
+  readonly featureChecks: FeatureCheckSettings;
   /** Logs a warning once per runtime, however often it is asked to. */
   warnOnce(message: string): void;
   /** Releases the backend's resources. */
@@ -204,6 +222,8 @@ export function createRuntime(options: LocalBedrockOptions = {}): LocalBedrockRu
     // Jobs call back into the runtime (its operations), which exists once this literal is built.
     batch: createBatch({ runtime: () => runtime, clock }, options.batch),
     sonic: options.sonic ?? {},
+    promptCache: createPromptCache({ clock, enabled: options.promptCache ?? true }),
+    featureChecks: resolveFeatureChecks(options.featureChecks, env.LOCAL_BEDROCK_FEATURE_CHECKS),
     asyncInvokes: createAsyncInvokeStore({ clock, accountId, logger, storage: () => runtime.batch.storage }),
     async dispose() {
       await runtime.batch.dispose();

@@ -56,6 +56,22 @@ const STREAM_EXCEPTION_NAMES: Record<StreamFaultException, keyof typeof DEFAULT_
   modelTimeoutException: 'ModelTimeoutException',
 };
 
+/** The event-stream frames in a chunk of whole frames: each starts with its total length (big-endian). */
+function* splitFrames(chunk: Uint8Array): Generator<Uint8Array> {
+  const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  let offset = 0;
+  while (offset + 4 <= chunk.length) {
+    const length = view.getUint32(offset);
+    if (length < 16 || offset + length > chunk.length) {
+      yield chunk.subarray(offset); // not whole frames: pass the rest as one piece
+      return;
+    }
+    yield chunk.subarray(offset, offset + length);
+    offset += length;
+  }
+  if (offset < chunk.length) yield chunk.subarray(offset);
+}
+
 /**
  * Applies the part of a rule that acts on the answer: a streamed body ends after `afterEvents` events with
  * an exception frame (`streamCut`) or a reset (`dropConnection`), and the work behind it is cancelled. A
@@ -76,8 +92,12 @@ export function afterOperation(rule: FaultRule, response: LocalHttpResponse): Lo
       while (events < afterEvents) {
         const next = await frames.next();
         if (next.done) return;
-        events += 1;
-        yield next.value;
+        // A chunk may hold several frames (streams batch their frames); count and pass them one by one.
+        for (const frame of splitFrames(next.value)) {
+          if (events === afterEvents) break;
+          events += 1;
+          yield frame;
+        }
       }
     } finally {
       response.cancel?.();

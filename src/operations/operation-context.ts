@@ -12,6 +12,8 @@ export interface OperationContext {
   requestId: string;
   /** `performance.now()` when the request arrived, for `latencyMs`. */
   startedAt: number;
+  /** `batch` for the records of a batch job; `api` otherwise. */
+  origin: 'api' | 'batch';
 }
 
 /** An operation: a request in, a response out. Errors thrown become Bedrock error responses. */

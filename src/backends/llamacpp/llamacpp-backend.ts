@@ -110,6 +110,8 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions = {}, inte
   let embeddingChain: Promise<unknown> = Promise.resolve();
   let chatWrapper: ChatWrapper | undefined;
   let disposed = false;
+  /** The generations in flight, so that `dispose()` can stop them. */
+  const generations = new Set<{ cancel: AbortController; running: Promise<void> }>();
 
   const nodeLlamaCpp = () => (module ??= loadNodeLlamaCpp(internals.importer));
 
@@ -206,12 +208,15 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions = {}, inte
       () => cancel.abort(),
       (first, second) => (first.type === 'textDelta' && second.type === 'textDelta' ? { type: 'textDelta', text: first.text + second.text } : undefined),
     );
-    runGeneration(slot, generation, queue, cancel, callOptions.signal)
+    const running = runGeneration(slot, generation, queue, cancel, callOptions.signal)
       .then(() => queue.end(), (error: unknown) => queue.fail(error))
       .finally(() => {
         callOptions.signal?.removeEventListener('abort', onCallerAbort);
         loaded.pool.release(slot);
+        generations.delete(entry);
       });
+    const entry = { cancel, running };
+    generations.add(entry);
     // Resolve once the model has accepted the prompt (first event): an input that does not fit the context
     // fails the call itself, as Bedrock answers it, rather than the stream.
     queue.started.catch(() => undefined);
@@ -293,6 +298,11 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions = {}, inte
     },
     async dispose() {
       disposed = true;
+      // Generations still running (a stream nobody reads to its end) hold their sequences, and llama.cpp
+      // waits for them before it frees a model: stop them first.
+      const stopping = [...generations];
+      for (const { cancel } of stopping) cancel.abort(new BedrockServiceError('ServiceUnavailableException', '[local-bedrock] The llamacpp backend was disposed.'));
+      await Promise.all(stopping.map(({ running }) => running));
       const pending = loading;
       const pendingEmbedding = embedding;
       const lease = llamaLease;

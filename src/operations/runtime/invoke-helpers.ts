@@ -7,6 +7,8 @@ import type { LocalBedrockRuntime } from '../../core/runtime.js';
 import { validationError } from '../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { readJsonBody } from '../read-json-body.js';
+import { ConstraintErrors } from '../../codecs/constraint-errors.js';
+import { servedLatency, servedServiceTier } from '../../models/service-tiers.js';
 
 /** What InvokeModel and its streaming twin share: body and header handling, and the non-chat backends. */
 
@@ -28,14 +30,51 @@ export function checkAccept(accept: string | undefined): void {
   }
 }
 
-/** The response headers Bedrock echoes from request headers (latency profile and service tier). */
-export function echoedHeaders(headers: Record<string, string>): Record<string, string> {
-  const echoed: Record<string, string> = {};
+const LATENCY_VALUES = ['standard', 'optimized'];
+const SERVICE_TIERS = ['priority', 'default', 'flex', 'reserved'];
+/** Converse's `RequestMetadata` key/value pattern, which the header's JSON map obeys as well. */
+const METADATA_PATTERN = /^[a-zA-Z0-9\s:_@$#=/+,\-.]*$/;
+
+/**
+ * Validates the latency, service-tier and request-metadata headers and returns the response headers Bedrock
+ * sends back: the tier served (`default` when none was asked for) and, when one was asked for, the latency
+ * served (see `service-tiers.ts`). Request metadata only goes to invocation logs and is never echoed.
+ */
+export function echoedHeaders(headers: Record<string, string>, runtime: LocalBedrockRuntime, model: ResolvedModel): Record<string, string> {
   const latency = headers['x-amzn-bedrock-performanceconfig-latency'];
   const tier = headers['x-amzn-bedrock-service-tier'];
-  if (latency) echoed['x-amzn-bedrock-performanceconfig-latency'] = latency;
-  if (tier) echoed['x-amzn-bedrock-service-tier'] = tier;
+  const errors = new ConstraintErrors();
+  errors.checkEnum('performanceConfigLatency', latency, LATENCY_VALUES);
+  errors.checkEnum('serviceTier', tier, SERVICE_TIERS);
+  checkRequestMetadataHeader(headers['x-amzn-bedrock-request-metadata'], errors);
+  errors.throwIfAny();
+  const echoed: Record<string, string> = { 'x-amzn-bedrock-service-tier': servedServiceTier(runtime.foundationModels, model, tier) };
+  const servedLatencyValue = servedLatency(model, latency);
+  if (servedLatencyValue) echoed['x-amzn-bedrock-performanceconfig-latency'] = servedLatencyValue;
   return echoed;
+}
+
+/** `X-Amzn-Bedrock-Request-Metadata`: a JSON object of 1–16 string pairs with Converse's key/value constraints. */
+function checkRequestMetadataHeader(value: string | undefined, errors: ConstraintErrors): void {
+  if (value === undefined) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  const map = asObject(parsed);
+  if (!map || Object.values(map).some((entry) => typeof entry !== 'string')) {
+    errors.add('requestMetadata', value, 'Member must be a JSON object whose values are strings');
+    return;
+  }
+  errors.checkLength('requestMetadata', map, 1, 16);
+  for (const [key, entry] of Object.entries(map)) {
+    errors.checkLength(`requestMetadata.${key}.key`, key, 1, 256);
+    errors.checkPattern(`requestMetadata.${key}.key`, key, METADATA_PATTERN, '[a-zA-Z0-9\\s:_@$#=/+,-.]{1,256}');
+    errors.checkLength(`requestMetadata.${key}.value`, entry, 0, 256);
+    errors.checkPattern(`requestMetadata.${key}.value`, entry, METADATA_PATTERN, '[a-zA-Z0-9\\s:_@$#=/+,-.]{0,256}');
+  }
 }
 
 /**

@@ -5,25 +5,28 @@ import type { Operation } from '../operation-context.js';
 import { checkAccept, echoedHeaders, embedFunction, generateImageFunction, readNativeBody } from './invoke-helpers.js';
 import { loadTokenizer } from '../../tokens/tokenizers.js';
 import { checkContextWindow } from './context-window.js';
+import { checkModelAccess } from '../../models/feature-checks.js';
 import { guardChat } from '../../guardrails/inline/guard-answer.js';
 import { invokeGuardedInput } from '../../guardrails/inline/guarded-input.js';
 import { readInvokeGuardrailConfig } from '../../guardrails/inline/inline-guardrail-config.js';
 import { openInlineGuardrail } from '../../guardrails/inline/inline-guardrail.js';
+import type { ChatUsage } from '../../chat/types.js';
+import { accountPromptCache, withPromptCacheUsage } from '../../caching/cache-accounting.js';
+import { cacheHeaders } from '../../caching/cache-usage-fields.js';
 
 /** The token and latency headers Bedrock adds to every InvokeModel response (not modeled by the SDKs). */
-function usageHeaders(inputTokens: number, outputTokens: number, startedAt: number): Record<string, string> {
+function usageHeaders(inputTokens: number, outputTokens: number, startedAt: number, cache: Pick<ChatUsage, 'cacheReadInputTokens' | 'cacheWriteInputTokens'> = {}): Record<string, string> {
   return {
     'x-amzn-bedrock-input-token-count': String(inputTokens),
     'x-amzn-bedrock-output-token-count': String(outputTokens),
-    // Prompt caching is not emulated: nothing is read from or written to a cache, and Bedrock says so with zeros.
-    'x-amzn-bedrock-cache-read-input-token-count': '0',
-    'x-amzn-bedrock-cache-write-input-token-count': '0',
+    // Zeros when nothing was read from or written to the prompt cache, as Bedrock sends them.
+    ...cacheHeaders(cache),
     'x-amzn-bedrock-invocation-latency': String(Math.round(performance.now() - startedAt)),
   };
 }
 
 /** `POST /model/{modelId}/invoke`: the provider's native body in, its native response out. */
-export const invokeModelOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt }) => {
+export const invokeModelOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt, origin }) => {
   const model = runtime.models.resolve(labels.modelId!);
   // Counting below (usage, truncation, stream starts) is synchronous: load the model's tokenizer first.
   await loadTokenizer(model.baseModelId);
@@ -32,18 +35,21 @@ export const invokeModelOperation: Operation = async ({ runtime, request, labels
   // Read (and removed from the body) before the family codec sees it.
   const guardrailConfig = readInvokeGuardrailConfig(request.headers, body, false);
   if (guardrailConfig && model.kind !== 'chat') throw validationError('Guardrails are not supported for this model.');
-  const echoed = echoedHeaders(request.headers);
+  const echoed = echoedHeaders(request.headers, runtime, model);
+  checkModelAccess(runtime, model, { batch: origin === 'batch' });
   switch (model.kind) {
     case 'chat': {
       const codec = chatCodecFor(model, body);
       const chat = codec.decode(body, model);
       checkContextWindow(model, chat, 'InvokeModel');
+      const promptCache = accountPromptCache(runtime, model, chat, 'InvokeModel');
       const guardrail = openInlineGuardrail(runtime, guardrailConfig);
       const generate = () => runtime.backend.chat(chat, { signal, operation: 'InvokeModel' });
       const answer = guardrail ? await guardChat(guardrail, invokeGuardedInput(chat, guardrailConfig?.tagSuffix), generate) : await generate();
-      const native = codec.encode(answer, { model, request: chat, requestId });
+      const usage = withPromptCacheUsage(answer.usage, promptCache);
+      const native = codec.encode({ ...answer, usage }, { model, request: chat, requestId });
       if (guardrail) Object.assign(native, guardrail.invokeResponseFields());
-      return jsonResponse(native, requestId, { ...usageHeaders(answer.usage.inputTokens, answer.usage.outputTokens, startedAt), ...echoed });
+      return jsonResponse(native, requestId, { ...usageHeaders(usage.inputTokens, usage.outputTokens, startedAt, usage), ...echoed });
     }
     case 'embedding': {
       const result = await embeddingCodecFor(model).invoke(body, model, embedFunction(runtime, model, signal));
