@@ -1,4 +1,5 @@
-import type { ChatOutputPart, ChatResponse, ChatStreamEvent } from './types.js';
+import { BedrockServiceError } from '../errors/bedrock-errors.js';
+import type { ChatOutputPart, ChatRequest, ChatResponse, ChatStreamEvent } from './types.js';
 
 /**
  * Collects a streamed answer into a complete one. Tool inputs arrive as JSON fragments and are parsed
@@ -83,4 +84,20 @@ function splitJson(json: string, size = 24): string[] {
   const pieces: string[] = [];
   for (let offset = 0; offset < json.length; offset += size) pieces.push(json.slice(offset, offset + size));
   return pieces.length === 0 ? [''] : pieces;
+}
+
+/**
+ * A whole answer from a streaming-only backend: the stream collected, and a failure mid-answer turned into
+ * the `ModelErrorException` Converse reports (Converse has no `ModelStreamErrorException`).
+ *
+ * @example
+ * chat: (request, options) => chatFromStream(chatStream(request, options), request),
+ */
+export async function chatFromStream(stream: Promise<AsyncIterable<ChatStreamEvent>>, request: ChatRequest): Promise<ChatResponse> {
+  try {
+    return await collectChatStream(await stream);
+  } catch (error) {
+    if (!BedrockServiceError.isInstance(error) || error.name !== 'ModelStreamErrorException') throw error;
+    throw new BedrockServiceError('ModelErrorException', error.message, { members: { resourceName: request.backendModel }, cause: error });
+  }
 }

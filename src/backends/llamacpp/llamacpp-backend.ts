@@ -1,5 +1,5 @@
 import type { ChatWrapper, Llama, LlamaContext, LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
-import { collectChatStream } from '../../chat/stream.js';
+import { chatFromStream } from '../../chat/stream.js';
 import type { ChatRequest, ChatStreamEvent } from '../../chat/types.js';
 import { BedrockServiceError, validationError } from '../../errors/bedrock-errors.js';
 import type { Backend, BackendCallOptions, EmbeddingRequest, EmbeddingResponse } from '../types.js';
@@ -270,15 +270,7 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions = {}, inte
     name: 'llamacpp',
     chatStream,
     embed,
-    async chat(request, callOptions) {
-      try {
-        return await collectChatStream(await chatStream(request, callOptions));
-      } catch (error) {
-        // Converse has no ModelStreamErrorException; a model failing mid-answer is a ModelErrorException there.
-        if (!BedrockServiceError.isInstance(error) || error.name !== 'ModelStreamErrorException') throw error;
-        throw new BedrockServiceError('ModelErrorException', error.message, { members: { resourceName: request.backendModel }, cause: error });
-      }
-    },
+    chat: (request, callOptions) => chatFromStream(chatStream(request, callOptions), request),
     async prepare() {
       await load();
     },

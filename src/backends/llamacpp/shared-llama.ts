@@ -6,6 +6,8 @@ interface Entry {
 }
 
 const shared = new Map<string, Entry>();
+/** How long `release()` waits for llama.cpp to free its binding. */
+const BINDING_DISPOSE_WAIT_MS = 5_000;
 
 /**
  * One llama.cpp binding per distinct setting, shared by every backend in the process: starting one costs
@@ -37,7 +39,17 @@ export function acquireSharedLlama(key: string, start: () => Promise<Llama>): { 
       if (current.users > 0) return;
       if (shared.get(key) === current) shared.delete(key);
       const llama = await current.llama.catch(() => undefined);
-      await llama?.dispose();
+      if (!llama) return;
+      // Freeing the binding can wait for ever after llama.cpp refused to load a model file in this process
+      // (seen with node-llama-cpp 3.22 when a corrupt GGUF was loaded earlier). The binding is process-wide and
+      // every model and context of ours is already freed, so wait a bounded time and let the rest finish alone.
+      let timer: NodeJS.Timeout | undefined;
+      const bounded = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, BINDING_DISPOSE_WAIT_MS);
+        timer.unref();
+      });
+      await Promise.race([llama.dispose().catch(() => undefined), bounded]);
+      clearTimeout(timer);
     },
   };
 }

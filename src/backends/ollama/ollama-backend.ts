@@ -1,6 +1,6 @@
 import { Ollama, type ChatRequest as OllamaChatRequest, type ChatResponse as OllamaChatResponse, type ToolCall } from 'ollama';
 import { requestDigest, stableToolUseId } from '../../chat/request-digest.js';
-import { collectChatStream } from '../../chat/stream.js';
+import { chatFromStream } from '../../chat/stream.js';
 import type { ChatRequest, ChatStopReason, ChatStreamEvent } from '../../chat/types.js';
 import { BedrockServiceError, validationError } from '../../errors/bedrock-errors.js';
 import { countChatRequestTokens } from '../../tokens/count-chat-request.js';
@@ -254,15 +254,7 @@ export function createOllamaBackend(options: OllamaBackendOptions = {}): OllamaB
     prepare,
     chatStream,
     embed,
-    async chat(request, callOptions) {
-      try {
-        return await collectChatStream(await chatStream(request, callOptions));
-      } catch (error) {
-        // Converse has no ModelStreamErrorException; a model that fails while answering is a ModelErrorException there.
-        if (!BedrockServiceError.isInstance(error) || error.name !== 'ModelStreamErrorException') throw error;
-        throw new BedrockServiceError('ModelErrorException', error.message, { members: { resourceName: request.backendModel }, cause: error });
-      }
-    },
+    chat: (request, callOptions) => chatFromStream(chatStream(request, callOptions), request),
     async dispose() {
       await Promise.allSettled([...pulling.values()]);
     },
