@@ -2,7 +2,7 @@ import type { ChatPart, ChatRequest } from '../chat/types.js';
 import type { Clock } from '../core/clock.js';
 import { BedrockServiceError, validationError } from '../errors/bedrock-errors.js';
 import { findCatalogEntry } from './catalog.js';
-import type { FoundationModelDefinition } from './foundation-models.js';
+import { findFoundationModel, type FoundationModelDefinition } from './foundation-models.js';
 import { parseModelId } from './model-id.js';
 import type { ResolvedModel } from './registry.js';
 
@@ -109,7 +109,7 @@ export function calledThroughProfile(model: ResolvedModel): boolean {
  */
 export function checkModelAccess(context: ModelAccessContext, model: ResolvedModel, call: { batch?: boolean } = {}): void {
   if (model.family === 'ollama' || model.family === 'custom') return;
-  const definition = context.foundationModels.find((line) => line.modelId === model.baseModelId);
+  const definition = findFoundationModel(context.foundationModels, model.baseModelId);
   if (!definition) return;
   const { featureChecks } = context;
   if (featureChecks.lifecycle && definition.endOfLifeTime !== undefined && context.clock.now() >= Date.parse(definition.endOfLifeTime)) {

@@ -186,3 +186,20 @@ export function mergeFoundationModels(
   for (const model of overrides) byId.set(model.modelId, model);
   return [...byId.values()];
 }
+
+const indexes = new WeakMap<readonly FoundationModelDefinition[], Map<string, FoundationModelDefinition>>();
+
+/**
+ * The table line of a model id, looked up in an index built once per table (every model call asks).
+ *
+ * @example
+ * findFoundationModel(FOUNDATION_MODELS, 'anthropic.claude-3-haiku-20240307-v1:0')?.modelName; // 'Claude 3 Haiku'
+ */
+export function findFoundationModel(table: readonly FoundationModelDefinition[], modelId: string): FoundationModelDefinition | undefined {
+  let index = indexes.get(table);
+  if (!index) {
+    index = new Map(table.map((line) => [line.modelId, line]));
+    indexes.set(table, index);
+  }
+  return index.get(modelId);
+}

@@ -1,7 +1,7 @@
 import { validationError } from '../errors/bedrock-errors.js';
 import { findCatalogEntry } from './catalog.js';
 import { calledThroughProfile } from './feature-checks.js';
-import type { FoundationModelDefinition } from './foundation-models.js';
+import { findFoundationModel, type FoundationModelDefinition } from './foundation-models.js';
 import type { ResolvedModel } from './registry.js';
 
 /**
@@ -34,7 +34,7 @@ export function servedLatency(model: ResolvedModel, requested: string | undefine
  * servedServiceTier(runtime.foundationModels, model, 'flex'); // 'flex'
  */
 export function servedServiceTier(foundationModels: readonly FoundationModelDefinition[], model: ResolvedModel, requested: string | undefined): string {
-  const tiers = foundationModels.find((line) => line.modelId === model.baseModelId)?.serviceTiers;
+  const tiers = findFoundationModel(foundationModels, model.baseModelId)?.serviceTiers;
   const tier = requested ?? 'default';
   if (tier === 'reserved' && !tiers?.includes('reserved')) throw validationError('Reservation not found.');
   if (tiers && !tiers.includes(tier as (typeof tiers)[number])) return 'default';

@@ -132,7 +132,10 @@ export function createQuotaLimiter(options: { clock: Clock; quotas?: QuotaTable 
       states.clear();
     },
     get active() {
-      return Object.keys(table).length > 0;
+      // Read on every model call: a count kept by set()/clear() would drift from direct table edits, and a
+      // for-in that stops at the first key allocates nothing.
+      for (const _key in table) return true;
+      return false;
     },
     admit(call) {
       const quota = findQuota(table, [call.requestedId, call.baseModelId]);

@@ -1,7 +1,7 @@
 import { ConstraintErrors } from '../../codecs/constraint-errors.js';
 import { BedrockServiceError } from '../../errors/bedrock-errors.js';
 import { jsonResponse } from '../../encoding/json-response.js';
-import type { FoundationModelDefinition } from '../../models/foundation-models.js';
+import { findFoundationModel, type FoundationModelDefinition } from '../../models/foundation-models.js';
 import { foundationModelArn, parseProfileArn } from '../../models/inference-profiles.js';
 import type { Operation } from '../operation-context.js';
 import { requestRegion } from '../request-region.js';
@@ -64,7 +64,7 @@ export const getFoundationModelOperation: Operation = async ({ runtime, request,
   const identifier = labels.modelIdentifier!;
   const arn = parseProfileArn(identifier);
   const modelId = arn?.resourceType === 'foundation-model' ? arn.id : identifier;
-  const model = arn && arn.resourceType !== 'foundation-model' ? undefined : runtime.foundationModels.find((candidate) => candidate.modelId === modelId);
+  const model = arn && arn.resourceType !== 'foundation-model' ? undefined : findFoundationModel(runtime.foundationModels, modelId);
   if (!model) throw new BedrockServiceError('ResourceNotFoundException', 'Could not resolve the foundation model from the provided model identifier.');
   return jsonResponse({ modelDetails: modelSummary(model, requestRegion(request, runtime.region)) }, requestId);
 };

@@ -11,6 +11,7 @@ import {
   type ApplicationInferenceProfile,
   type InferenceProfileSummary,
 } from '../../models/inference-profiles.js';
+import { findFoundationModel } from '../../models/foundation-models.js';
 import type { Operation } from '../operation-context.js';
 import { readJsonBody } from '../read-json-body.js';
 import { requestRegion } from '../request-region.js';
@@ -85,7 +86,7 @@ export const createInferenceProfileOperation: Operation = async ({ runtime, requ
   let models: { modelArn: string }[];
   let baseModelId: string;
   if (source.resourceType === 'foundation-model') {
-    if (!runtime.foundationModels.some((model) => model.modelId === source.id)) {
+    if (!findFoundationModel(runtime.foundationModels, source.id)) {
       throw new BedrockServiceError('ResourceNotFoundException', 'Could not resolve the foundation model from the provided model identifier.');
     }
     models = [{ modelArn: foundationModelArn(source.region || region, source.id) }];
