@@ -3,7 +3,7 @@ import { BedrockServiceError } from '../errors/bedrock-errors.js';
 import { joinS3Uri } from '../batch/storage/s3-uri.js';
 import type { BatchStorage } from '../batch/storage/types.js';
 import type { LocalBedrockLogger } from '../core/logger.js';
-import { newResourceId } from '../models/inference-profiles.js';
+import { newResourceId } from '../core/resource-id.js';
 import { renderReel, type ReelPlan } from './nova-reel.js';
 
 /**

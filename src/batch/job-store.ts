@@ -2,7 +2,7 @@
  * Where batch jobs live: in memory, or in one JSON file rewritten atomically (temp file + rename) so that a
  * runtime restarted on the same file finds every job, and each running job's checkpoint, as it was.
  */
-import { randomBytes } from 'node:crypto';
+import { newResourceId } from '../core/resource-id.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -118,7 +118,6 @@ export interface JobStore {
   flush(): Promise<void>;
 }
 
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ARN_ID = /(?:^|\/)([a-z0-9]{12})$/;
 
 /**
@@ -128,10 +127,7 @@ const ARN_ID = /(?:^|\/)([a-z0-9]{12})$/;
  * newJobId(); // 'k3v9x0q2m7ab'
  */
 export function newJobId(): string {
-  const bytes = randomBytes(12);
-  let id = '';
-  for (const byte of bytes) id += ID_ALPHABET[byte % ID_ALPHABET.length];
-  return id;
+  return newResourceId();
 }
 
 /**

@@ -3,7 +3,8 @@
  * operations read and write it in the GetGuardrail/ListGuardrails wire shapes; ApplyGuardrail and inline
  * guardrails `resolve()` a version's policies from it. With a `file`, every change is saved at once.
  */
-import { randomBytes } from 'node:crypto';
+import { decodePageToken, encodePageToken } from '../core/page-token.js';
+import { newResourceId } from '../core/resource-id.js';
 import { BedrockServiceError, validationError } from '../errors/bedrock-errors.js';
 import type { Clock } from '../core/clock.js';
 import { toGuardrailConfiguration, type GuardrailConfiguration } from './config-conversion.js';
@@ -15,7 +16,6 @@ import type { GuardrailPolicies, GuardrailResolver, ResolvedGuardrail } from './
 /** The ARN form of a guardrail identifier; group 1 is the account, group 2 the id. */
 const GUARDRAIL_ARN = /^arn:aws(?:-[^:]+)?:bedrock:[a-z0-9-]{1,20}:([0-9]{12}):guardrail\/([a-z0-9]+)$/;
 const GUARDRAIL_ID = /^[a-z0-9]+$/;
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const MAX_LIST_RESULTS = 1000;
 
 /**
@@ -260,8 +260,7 @@ export function createGuardrailStore(options: GuardrailStoreOptions): GuardrailS
 
   function newId(): string {
     for (;;) {
-      const bytes = randomBytes(12);
-      const id = Array.from(bytes, (byte) => ID_ALPHABET[byte % ID_ALPHABET.length]).join('');
+      const id = newResourceId();
       if (!state.guardrails.some((guardrail) => guardrail.guardrailId === id)) return id;
     }
   }
@@ -315,11 +314,11 @@ export function createGuardrailStore(options: GuardrailStoreOptions): GuardrailS
       } else {
         entries = state.guardrails.map((guardrail) => summary(guardrail, guardrail.draft));
       }
-      const offset = listOptions.nextToken === undefined ? 0 : decodeToken(listOptions.nextToken);
+      const offset = listOptions.nextToken === undefined ? 0 : decodePageToken('guardrails', listOptions.nextToken);
       const pageSize = Math.min(listOptions.maxResults ?? MAX_LIST_RESULTS, MAX_LIST_RESULTS);
       const page = entries.slice(offset, offset + pageSize);
       const next = offset + pageSize;
-      return next < entries.length ? { guardrails: page, nextToken: encodeToken(next) } : { guardrails: page };
+      return next < entries.length ? { guardrails: page, nextToken: encodePageToken('guardrails', next) } : { guardrails: page };
     },
 
     update(identifier, request) {
@@ -381,13 +380,3 @@ function notFound(identifier: string, version?: string): BedrockServiceError {
   return new BedrockServiceError('ResourceNotFoundException', `${what} does not exist.`);
 }
 
-/** Page tokens are opaque to callers: a tagged offset, base64url-encoded. */
-function encodeToken(offset: number): string {
-  return Buffer.from(`guardrails:${offset}`).toString('base64url');
-}
-
-function decodeToken(token: string): number {
-  const match = /^guardrails:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!match) throw validationError('The pagination token is invalid.');
-  return Number(match[1]);
-}

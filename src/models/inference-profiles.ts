@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newResourceId } from '../core/resource-id.js';
 import type { Clock } from '../core/clock.js';
 import { BedrockServiceError, validationError } from '../errors/bedrock-errors.js';
 import type { FoundationModelDefinition, InferenceProfileGeography } from './foundation-models.js';
@@ -135,16 +135,6 @@ export interface ApplicationProfileStore {
   find(identifier: string): ApplicationInferenceProfile | undefined;
   list(): ApplicationInferenceProfile[];
   delete(identifier: string): void;
-}
-
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-
-/** A 12-character `[a-z0-9]` id, the form Bedrock gives its resources. */
-export function newResourceId(): string {
-  const bytes = randomBytes(12);
-  let id = '';
-  for (const byte of bytes) id += ID_ALPHABET[byte % ID_ALPHABET.length];
-  return id;
 }
 
 /**

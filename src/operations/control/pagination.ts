@@ -1,4 +1,4 @@
-import { validationError } from '../../errors/bedrock-errors.js';
+import { decodePageToken, encodePageToken } from '../../core/page-token.js';
 import type { LocalHttpRequest } from '../../core/http-types.js';
 import { ConstraintErrors } from '../../codecs/constraint-errors.js';
 
@@ -36,18 +36,7 @@ export function paginate<T>(request: LocalHttpRequest, items: readonly T[], list
   errors.checkRange('maxResults', rawMax === undefined ? undefined : Number.isInteger(maxResults) ? maxResults : Number.NaN, 1, limit);
   errors.throwIfAny();
   const token = queryValue(request, 'nextToken');
-  const offset = token === undefined ? 0 : decodeToken(token, listing);
+  const offset = token === undefined ? 0 : decodePageToken(listing, token);
   const end = offset + maxResults;
-  return { items: items.slice(offset, end), ...(end < items.length ? { nextToken: encodeToken(end, listing) } : {}) };
-}
-
-function encodeToken(offset: number, listing: string): string {
-  return Buffer.from(`${listing}:${offset}`).toString('base64url');
-}
-
-function decodeToken(token: string, listing: string): number {
-  const [name, offset] = Buffer.from(token, 'base64url').toString().split(':');
-  const value = Number(offset);
-  if (name !== listing || !Number.isInteger(value) || value < 0) throw validationError('The pagination token is invalid.');
-  return value;
+  return { items: items.slice(offset, end), ...(end < items.length ? { nextToken: encodePageToken(listing, end) } : {}) };
 }
