@@ -3,7 +3,7 @@ import { chatFromStream } from '../../chat/stream.js';
 import type { ChatRequest, ChatStreamEvent } from '../../chat/types.js';
 import { BedrockServiceError, validationError } from '../../errors/bedrock-errors.js';
 import type { Backend, BackendCallOptions, EmbeddingRequest, EmbeddingResponse } from '../types.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue } from '../../core/event-queue.js';
 import { toGrammarSchema } from './json-schema-grammar.js';
 import { validateGgufFile } from './gguf-validation.js';
 import { runGeneration, type ChatSlot, type GenerationPlan } from './llamacpp-generation.js';

@@ -3,7 +3,7 @@ import { requestDigest, stableToolUseId } from '../../chat/request-digest.js';
 import type { ChatRequest, ChatStopReason, ChatStreamEvent, ChatUsage } from '../../chat/types.js';
 import { BedrockServiceError } from '../../errors/bedrock-errors.js';
 import { StopSequenceWatcher } from '../stop-sequence-watcher.js';
-import type { EventQueue } from './event-queue.js';
+import type { EventQueue } from '../../core/event-queue.js';
 import type { ForcedToolPlan } from './tool-grammar.js';
 import type { GrammarSchema } from './json-schema-grammar.js';
 

@@ -6,7 +6,7 @@ import { BedrockServiceError, toBedrockError, validationError } from '../../../e
 import type { ResolvedModel } from '../../../models/registry.js';
 import { watchDeadline } from './deadline.js';
 import { SonicInputDecoder } from './input-decoder.js';
-import { FrameQueue } from './output-queue.js';
+import { EventQueue } from '../../../core/event-queue.js';
 import { SonicSessionState, type SessionAction } from './session-state.js';
 import { isNova2Sonic, isSonicModel, UNSUPPORTED_MODEL_MESSAGE } from './sonic-models.js';
 import { speechHooks } from './speech-hooks.js';
@@ -32,7 +32,11 @@ const DEFAULT_DRAIN_GRACE_MS = 10_000;
  * return { statusCode: 200, headers, body: session.output(), cancel: () => session.cancel() };
  */
 export class SonicSession {
-  private readonly queue = new FrameQueue();
+  /** Output frames; a reader that falls behind gets the backlog joined into one chunk (the SDK splits it again). */
+  private readonly queue = new EventQueue<Uint8Array>(
+    () => this.cancel(),
+    (first, second) => Buffer.concat([first, second]),
+  );
   private readonly work = new AbortController();
   private failure: BedrockServiceError | undefined;
   private inputEnded = false;
@@ -62,12 +66,8 @@ export class SonicSession {
   }
 
   /** The response body: output frames until the session ends. The session is cancelled if the reader leaves early. */
-  async *output(): AsyncGenerator<Uint8Array> {
-    try {
-      yield* this.queue.frames();
-    } finally {
-      if (!this.finished) this.cancel();
-    }
+  output(): AsyncIterable<Uint8Array> {
+    return this.queue;
   }
 
   /** The client went away: stop the work and end the output, with no exception (nobody reads it). */
@@ -216,7 +216,7 @@ export class SonicSession {
     for (const stop of [...this.watches]) stop();
     this.stopIdleWatch();
     if (report && this.failure) this.queue.push(streamExceptionFrame(this.failure, INVOKE_STREAM_EXCEPTIONS));
-    this.queue.close();
+    this.queue.end();
     if (!this.work.signal.aborted) this.work.abort();
   }
 }

@@ -1,10 +1,11 @@
 /**
- * Turns callbacks (node-llama-cpp's `onTextChunk`) into an async iterable. `return()` from the consumer
- * (a `break`, a closed stream) calls `onCancel` so the generation behind it stops.
+ * Turns a producer's pushes (node-llama-cpp's `onTextChunk`, a Sonic session's output frames) into an async
+ * iterable. `return()` from the consumer (a `break`, a closed stream) calls `onCancel` so the work behind it
+ * stops.
  *
  * When the reader falls behind, items waiting next to each other are combined by `merge` (text deltas
- * become one longer delta): a small model makes a token faster than the SDK decodes an event, and a reader
- * that is behind gains nothing from receiving the backlog one token at a time.
+ * become one longer delta, frames one chunk): a producer can be faster than the reader, and a reader that is
+ * behind gains nothing from receiving the backlog one piece at a time.
  */
 export class EventQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
