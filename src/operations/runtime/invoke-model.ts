@@ -1,17 +1,13 @@
-import { chatCodecFor, embeddingCodecFor, imageCodecFor } from '../../codecs/invoke/registry.js';
+import { embeddingCodecFor, imageCodecFor } from '../../codecs/invoke/registry.js';
 import { jsonResponse } from '../../encoding/json-response.js';
 import { validationError } from '../../errors/bedrock-errors.js';
 import type { Operation } from '../operation-context.js';
-import { checkAccept, echoedHeaders, embedFunction, generateImageFunction, readNativeBody } from './invoke-helpers.js';
-import { loadTokenizer } from '../../tokens/tokenizers.js';
-import { checkContextWindow } from './context-window.js';
-import { checkModelAccess } from '../../models/feature-checks.js';
+import { embedFunction, generateImageFunction } from './invoke-helpers.js';
+import { decodeInvokeChat, prepareInvokeCall } from './invoke-call.js';
 import { guardChat } from '../../guardrails/inline/guard-answer.js';
 import { invokeGuardedInput } from '../../guardrails/inline/guarded-input.js';
-import { readInvokeGuardrailConfig } from '../../guardrails/inline/inline-guardrail-config.js';
-import { openInlineGuardrail } from '../../guardrails/inline/inline-guardrail.js';
 import type { ChatUsage } from '../../chat/types.js';
-import { accountPromptCache, withPromptCacheUsage } from '../../caching/cache-accounting.js';
+import { withPromptCacheUsage } from '../../caching/cache-accounting.js';
 import { cacheHeaders } from '../../caching/cache-usage-fields.js';
 
 /** The token and latency headers Bedrock adds to every InvokeModel response (not modeled by the SDKs). */
@@ -26,24 +22,13 @@ function usageHeaders(inputTokens: number, outputTokens: number, startedAt: numb
 }
 
 /** `POST /model/{modelId}/invoke`: the provider's native body in, its native response out. */
-export const invokeModelOperation: Operation = async ({ runtime, request, labels, signal, requestId, startedAt, origin }) => {
-  const model = runtime.models.resolve(labels.modelId!);
-  // Counting below (usage, truncation, stream starts) is synchronous: load the model's tokenizer first.
-  await loadTokenizer(model.baseModelId);
-  const body = readNativeBody(request);
-  checkAccept(request.headers.accept);
-  // Read (and removed from the body) before the family codec sees it.
-  const guardrailConfig = readInvokeGuardrailConfig(request.headers, body, false);
-  if (guardrailConfig && model.kind !== 'chat') throw validationError('Guardrails are not supported for this model.');
-  const echoed = echoedHeaders(request.headers, runtime, model);
-  checkModelAccess(runtime, model, { batch: origin === 'batch' });
+export const invokeModelOperation: Operation = async (context) => {
+  const { runtime, signal, requestId, startedAt } = context;
+  const call = await prepareInvokeCall(context, false);
+  const { model, body, guardrailConfig, echoed } = call;
   switch (model.kind) {
     case 'chat': {
-      const codec = chatCodecFor(model, body);
-      const chat = codec.decode(body, model);
-      checkContextWindow(model, chat, 'InvokeModel');
-      const promptCache = accountPromptCache(runtime, model, chat, 'InvokeModel');
-      const guardrail = openInlineGuardrail(runtime, guardrailConfig);
+      const { codec, chat, promptCache, guardrail } = decodeInvokeChat(context, call);
       const generate = () => runtime.backend.chat(chat, { signal, operation: 'InvokeModel' });
       const answer = guardrail ? await guardChat(guardrail, invokeGuardedInput(chat, guardrailConfig?.tagSuffix), generate) : await generate();
       const usage = withPromptCacheUsage(answer.usage, promptCache);
