@@ -1,3 +1,4 @@
+import { unsupportedModelError } from '../models/unsupported-model.js';
 import type { ChatMessage, ChatReasoning, ChatRequest, ChatTool, ChatToolChoice, JsonSchema } from '../chat/types.js';
 import { validationError } from '../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../models/registry.js';
@@ -74,9 +75,7 @@ export function parseConverseRequest(body: unknown, model: ResolvedModel, operat
   const cacheCheckpoints = converseCacheCheckpoints(request, errors);
   errors.throwIfAny();
 
-  if (model.kind !== 'chat') {
-    throw validationError("This action doesn't support the model that you provided. Try again with a supported text or chat model.");
-  }
+  if (model.kind !== 'chat') throw unsupportedModelError(model);
   checkSystemBlocks(rawSystem);
   checkConversation(messages, rawMessages, toolConfig !== undefined);
   for (const path of responsePaths) {

@@ -22,7 +22,6 @@ import { countTokensOperation } from '../operations/runtime/count-tokens.js';
 import { invokeModelStreamOperation } from '../operations/runtime/invoke-model-stream.js';
 import { invokeModelOperation } from '../operations/runtime/invoke-model.js';
 import { bidirectionalStreamOperation } from '../operations/runtime/bidirectional/bidirectional-stream.js';
-import { rejectSonicModel } from '../operations/runtime/bidirectional/sonic-models.js';
 import { matchRoute, type OperationName } from '../router/routes.js';
 import type { HandleRequestOptions, LocalHttpRequest, LocalHttpResponse } from './http-types.js';
 import type { LocalBedrockRuntime } from './runtime.js';
@@ -77,7 +76,6 @@ export async function handleBedrockRequest(
     }
     const operation = OPERATIONS[route.operation];
     if (!operation) throw new BedrockServiceError('ValidationException', `${route.operation} is not supported by local-bedrock yet.`);
-    rejectSonicModel(runtime, route.operation, route.labels.modelId);
     const signal = options.signal ?? NEVER_ABORTED;
     const fault = runtime.faults.pick(route.operation, route.labels.modelId);
     const early = fault && (await beforeOperation(fault, signal));

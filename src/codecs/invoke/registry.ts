@@ -1,4 +1,4 @@
-import { validationError } from '../../errors/bedrock-errors.js';
+import { unsupportedModelError } from '../../models/unsupported-model.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { ai21JambaCodec } from './ai21-jamba.js';
 import { anthropicMessagesCodec } from './anthropic-messages.js';
@@ -38,7 +38,7 @@ const CHAT_CODECS: Partial<Record<ResolvedModel['family'], readonly InvokeChatCo
 const ANY_FAMILY_CODECS: readonly InvokeChatCodec[] = [anthropicMessagesCodec, novaCodec, openaiChatCodec, titanTextCodec, metaLlamaCodec];
 
 function unsupported(): never {
-  throw validationError("This action doesn't support the model that you provided. Try again with a supported text or chat model.");
+  throw unsupportedModelError();
 }
 
 /** The chat codec for a model and body. */

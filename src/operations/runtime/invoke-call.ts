@@ -6,6 +6,7 @@ import { validationError } from '../../errors/bedrock-errors.js';
 import { readInvokeGuardrailConfig, type InlineGuardrailConfig } from '../../guardrails/inline/inline-guardrail-config.js';
 import { openInlineGuardrail, type InlineGuardrail } from '../../guardrails/inline/inline-guardrail.js';
 import { checkModelAccess } from '../../models/feature-checks.js';
+import { unsupportedModelError } from '../../models/unsupported-model.js';
 import type { ResolvedModel } from '../../models/registry.js';
 import { loadTokenizer } from '../../tokens/tokenizers.js';
 import type { OperationContext } from '../operation-context.js';
@@ -46,6 +47,8 @@ export async function prepareInvokeCall(context: OperationContext, streaming: bo
   checkAccept(streaming ? request.headers['x-amzn-bedrock-accept'] : request.headers.accept);
   // Read (and removed from the body) before the family codec sees it.
   const guardrailConfig = readInvokeGuardrailConfig(request.headers, body, streaming);
+  // Sonic models serve only the bidirectional stream.
+  if (model.kind === 'speech') throw unsupportedModelError(model);
   if (streaming && model.kind !== 'chat') throw validationError('The model is unsupported for streaming.');
   if (guardrailConfig && model.kind !== 'chat') throw validationError('Guardrails are not supported for this model.');
   const echoed = echoedHeaders(request.headers, runtime, model);

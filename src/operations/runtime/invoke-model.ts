@@ -1,6 +1,6 @@
 import { embeddingCodecFor, imageCodecFor } from '../../codecs/invoke/registry.js';
 import { jsonResponse } from '../../encoding/json-response.js';
-import { validationError } from '../../errors/bedrock-errors.js';
+import { unsupportedModelError } from '../../models/unsupported-model.js';
 import type { Operation } from '../operation-context.js';
 import { embedFunction, generateImageFunction } from './invoke-helpers.js';
 import { decodeInvokeChat, prepareInvokeCall } from './invoke-call.js';
@@ -45,6 +45,6 @@ export const invokeModelOperation: Operation = async (context) => {
       return jsonResponse(result.body, requestId, { ...usageHeaders(0, 0, startedAt), ...echoed });
     }
     default:
-      throw validationError("This action doesn't support the model that you provided. Try again with a supported text or chat model.");
+      throw unsupportedModelError(model);
   }
 };

@@ -1,7 +1,4 @@
-import type { LocalBedrockRuntime } from '../../../core/runtime.js';
-import { validationError } from '../../../errors/bedrock-errors.js';
 import type { ResolvedModel } from '../../../models/registry.js';
-import type { OperationName } from '../../../router/routes.js';
 
 /**
  * Which models speak Nova Sonic's bidirectional protocol (`amazon.nova-sonic-v1:0`, `amazon.nova-2-sonic-v1:0`
@@ -36,25 +33,4 @@ export function isSonicModel(model: Pick<ResolvedModel, 'baseModelId' | 'kind'>)
  */
 export function isNova2Sonic(model: Pick<ResolvedModel, 'baseModelId'>): boolean {
   return model.baseModelId.startsWith('amazon.nova-2-sonic');
-}
-
-const MODEL_OPERATIONS: ReadonlySet<OperationName> = new Set(['Converse', 'ConverseStream', 'InvokeModel', 'InvokeModelWithResponseStream']);
-
-/**
- * Sonic models answer only InvokeModelWithBidirectionalStream: Converse, ConverseStream, InvokeModel and
- * InvokeModelWithResponseStream on them fail with the service's ValidationException. Ids the registry does not
- * know are left to the operation, which reports them its own way.
- *
- * @example
- * rejectSonicModel(runtime, 'Converse', 'amazon.nova-sonic-v1:0'); // throws ValidationException
- */
-export function rejectSonicModel(runtime: LocalBedrockRuntime, operation: OperationName, modelId: string | undefined): void {
-  if (modelId === undefined || !MODEL_OPERATIONS.has(operation)) return;
-  let model: ResolvedModel;
-  try {
-    model = runtime.models.resolve(modelId);
-  } catch {
-    return;
-  }
-  if (isSonicModel(model)) throw validationError(UNSUPPORTED_MODEL_MESSAGE);
 }
